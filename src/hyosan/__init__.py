@@ -1,0 +1,50 @@
+"""hyosan: zombie outbreaks from a classroom to a continent.
+
+The public API, loaded lazily so that ``import hyosan`` stays light:
+
+- :func:`load_scenario` reads a scenario (a TOML file or a built-in name);
+- :func:`simulate` runs it with the ``ode``, ``ssa`` or ``tau`` engine;
+- :class:`Result` holds the runs (``.totals``, ``.to_xarray()``,
+  ``.summary()``, ``.save(dir)``);
+- :class:`Model`, :class:`Reaction`, :class:`Parameter` define models.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_scenario": "hyosan.scenario",
+    "Scenario": "hyosan.scenario",
+    "TimeGrid": "hyosan.scenario",
+    "simulate": "hyosan.ensemble",
+    "Result": "hyosan.results",
+    "Model": "hyosan.model",
+    "Reaction": "hyosan.model",
+    "Parameter": "hyosan.model",
+    "builtin_model": "hyosan.model",
+    "Intervention": "hyosan.interventions",
+    "Condition": "hyosan.interventions",
+    "Remove": "hyosan.interventions",
+    "InputError": "hyosan.errors",
+    "HyosanError": "hyosan.errors",
+}
+
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+if TYPE_CHECKING:
+    from hyosan.ensemble import simulate
+    from hyosan.errors import HyosanError, InputError
+    from hyosan.interventions import Condition, Intervention, Remove
+    from hyosan.model import Model, Parameter, Reaction, builtin_model
+    from hyosan.results import Result
+    from hyosan.scenario import Scenario, TimeGrid, load_scenario
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'hyosan' has no attribute {name!r}")

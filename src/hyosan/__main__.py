@@ -1,0 +1,5 @@
+"""``python -m hyosan``: the same as the ``hyosan`` command."""
+
+from hyosan.cli import main
+
+raise SystemExit(main())

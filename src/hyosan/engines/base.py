@@ -1,0 +1,100 @@
+"""What every engine offers the driver: advance a state over one time segment.
+
+An engine is a small stateless object. The driver
+(:func:`hyosan.engines.driver.run_path`) owns the state, the output array and
+the random generator, cuts time into segments at interventions, and calls
+:meth:`Engine.advance` for each; stop conditions travel as arrays
+(:class:`Conditions`) so that exact engines can stop at the very event that
+makes one true.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from hyosan._typing import FloatArray, IntArray
+from hyosan.interventions import Condition
+from hyosan.model import CompiledModel
+
+__all__ = ["Conditions", "Engine", "Step"]
+
+_OP_CODES = {"<": 0, "<=": 1, ">": 2, ">=": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """Stop conditions as arrays: ``weights @ x  op  threshold``."""
+
+    weights: FloatArray
+    ops: IntArray
+    thresholds: FloatArray
+
+    @classmethod
+    def build(cls, conditions: list[Condition], compartments: tuple[str, ...]) -> Conditions:
+        w = np.zeros((len(conditions), len(compartments)))
+        for c, cond in enumerate(conditions):
+            for name in cond.compartments:
+                w[c, compartments.index(name)] += 1.0
+        ops = np.array([_OP_CODES[c.op] for c in conditions], dtype=np.int64)
+        thr = np.array([c.threshold for c in conditions], dtype=np.float64)
+        return cls(w, ops, thr)
+
+    def __len__(self) -> int:
+        return len(self.thresholds)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one call of :meth:`Engine.advance` did.
+
+    ``status`` is a kernel status code (``REACHED``, ``CONDITION``, ``BUDGET``);
+    ``condition`` is the index of the condition that stopped it, or -1.
+    """
+
+    status: int
+    t: float
+    i_out: int
+    events: int
+    condition: int = -1
+
+
+class Engine(abc.ABC):
+    """An algorithm that advances counts through time.
+
+    Subclasses declare ``name``, whether they are ``stochastic`` and whether
+    they need whole-number counts (``integer_counts``).
+    """
+
+    name: ClassVar[str]
+    stochastic: ClassVar[bool]
+    integer_counts: ClassVar[bool]
+
+    @abc.abstractmethod
+    def advance(
+        self,
+        x: FloatArray,
+        t: float,
+        t_stop: float,
+        model: CompiledModel,
+        conditions: Conditions,
+        t_out: FloatArray,
+        out: FloatArray,
+        i_out: int,
+        rng: np.random.Generator,
+    ) -> Step:
+        """Advance ``x`` in place from ``t`` towards ``t_stop``.
+
+        Writes the state into ``out[i]`` for every grid time ``t_out[i]`` in
+        ``[t, t_stop)`` passed, starting at ``i_out``; stops early when a
+        condition holds or a work budget runs out.
+        """
+
+    def remove(self, count: float, fraction: float, rng: np.random.Generator) -> float:
+        """How many of ``count`` an impulse removing ``fraction`` takes."""
+        if self.stochastic:
+            return float(rng.binomial(int(count), fraction))
+        return count * fraction

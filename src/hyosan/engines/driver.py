@@ -1,0 +1,92 @@
+"""The driver: one run of one engine, cut into segments at interventions.
+
+Order of one run:
+
+1. Compile the model's rate constants for the run's parameter values.
+2. At the current time, apply every intervention due at that time, then every
+   conditional intervention whose condition holds (each fires once).
+3. Advance the engine to the next intervention time (or the end), stopping
+   early if a pending condition becomes true or the work budget runs out
+   (then report progress and go on).
+4. Repeat from 2 until the end time; the grid times at the end receive the
+   final state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from hyosan._typing import FloatArray
+from hyosan.engines._kernels import BUDGET, CONDITION, REACHED
+from hyosan.engines.base import Conditions, Engine
+from hyosan.errors import EngineError
+from hyosan.interventions import Intervention, apply_intervention
+from hyosan.model import Model, compile_model, rate_constants
+
+__all__ = ["run_path"]
+
+Progress = Callable[[float, int], None]
+"""Called between segments with the current time and the events so far."""
+
+
+def run_path(
+    model: Model,
+    parameters: Mapping[str, float],
+    x0: FloatArray,
+    times: FloatArray,
+    interventions: tuple[Intervention, ...],
+    engine: Engine,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+) -> tuple[FloatArray, int]:
+    """Simulate one path; return counts on the grid ``(len(times), C)`` and the event count."""
+    comps = model.compartments
+    values = dict(parameters)
+    cm = compile_model(model, values)
+    x = np.array(x0, dtype=np.float64)
+    out = np.empty((len(times), len(comps)))
+    t_end = float(times[-1])
+    timed = sorted((t, i) for i, iv in enumerate(interventions) for t in iv.at if t <= t_end)
+    waiting = [i for i, iv in enumerate(interventions) if iv.when is not None]
+
+    def take(count: float, fraction: float) -> float:
+        return engine.remove(count, fraction, rng)
+
+    def fire(i: int) -> None:
+        nonlocal cm
+        if apply_intervention(interventions[i], x, values, comps, take):
+            cm = cm.with_rates(rate_constants(model, values))
+
+    t, i_out, events = 0.0, 0, 0
+    while True:
+        while timed and timed[0][0] <= t:
+            fire(timed.pop(0)[1])
+        fired = True
+        while fired:
+            fired = False
+            for i in list(waiting):
+                cond = interventions[i].when
+                assert cond is not None
+                total = sum(float(x[comps.index(c)]) for c in cond.compartments)
+                if cond.holds(total):
+                    waiting.remove(i)
+                    fire(i)
+                    fired = True
+        if t >= t_end:
+            break
+        t_stop = min(timed[0][0], t_end) if timed else t_end
+        conds = Conditions.build([interventions[i].when for i in waiting], comps)  # type: ignore[misc]
+        step = engine.advance(x, t, t_stop, cm, conds, times, out, i_out, rng)
+        t, i_out, events = step.t, step.i_out, events + step.events
+        if step.status == CONDITION:
+            fire(waiting.pop(step.condition))
+        elif step.status == REACHED:
+            t = t_stop
+        elif step.status != BUDGET:
+            raise EngineError(f"the {engine.name} engine stopped with status {step.status}")
+        if progress is not None:
+            progress(t, events)
+    out[i_out:] = x
+    return out, events

@@ -1,0 +1,74 @@
+"""Errors hyosan raises: bad input (exit status 2) and faults of ours (exit status 1).
+
+Every message about bad input names where the value came from (a file or the
+command line), the key path, the value and what is allowed, so that a user can
+fix it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["EngineError", "HyosanError", "InputError"]
+
+
+class HyosanError(Exception):
+    """Base class of every error hyosan raises on purpose."""
+
+
+class InputError(HyosanError, ValueError):
+    """Bad input: a scenario, a model, a parameter or an option that cannot be used.
+
+    Parameters
+    ----------
+    problem
+        What is wrong, in a few words.
+    source
+        Where the input came from: a file path, ``"--set"``, ``"python"``.
+    key
+        Dotted key path inside the source (``"initial.S"``), or ``""``.
+    value
+        The offending value, shown with ``repr``.
+    allowed
+        What would be accepted instead.
+    """
+
+    _UNSET: Any = object()
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        source: str = "",
+        key: str = "",
+        value: Any = _UNSET,
+        allowed: str = "",
+    ) -> None:
+        self.problem = problem
+        self.source = source
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ": ".join(part for part in (self.source, self.key) if part)
+        head = f"{where}: " if where else ""
+        shown = "" if self.value is InputError._UNSET else f" (got {self.value!r})"
+        tail = f"; allowed: {self.allowed}" if self.allowed else ""
+        return f"{head}{self.problem}{shown}{tail}"
+
+    def at(self, source: str | None = None, key_prefix: str = "") -> InputError:
+        """The same error, placed in ``source`` and under ``key_prefix``."""
+        key = ".".join(p for p in (key_prefix, self.key) if p)
+        return InputError(
+            self.problem,
+            source=source if source is not None else self.source,
+            key=key,
+            value=self.value,
+            allowed=self.allowed,
+        )
+
+
+class EngineError(HyosanError, RuntimeError):
+    """An engine could not finish a run (a kernel returned a failure status)."""

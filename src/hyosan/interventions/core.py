@@ -1,0 +1,124 @@
+"""Interventions in a well-mixed population: what people do to an outbreak.
+
+An :class:`Intervention` fires once at each of its times (``at``), or once
+the first time its :class:`Condition` holds (``when``). When it fires it sets
+parameters (awareness raises ``alpha``) and removes fractions of compartments
+at once (Munz et al.'s impulsive eradication). Engines stop at these moments
+and the driver applies them between kernel segments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hyosan.errors import InputError
+
+__all__ = ["Condition", "Intervention", "Remove"]
+
+_OPS = ("<=", ">=", "<", ">")
+_COND = re.compile(
+    r"^\s*(?P<lhs>[A-Za-z_][A-Za-z0-9_]*(?:\s*\+\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*"
+    r"(?P<op><=|>=|<|>)\s*(?P<rhs>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """``sum of compartments  op  threshold``, e.g. ``Z > 100`` or ``S + E < 1``."""
+
+    compartments: tuple[str, ...]
+    op: str
+    threshold: float
+
+    @classmethod
+    def parse(cls, text: str, *, key: str = "when") -> Condition:
+        match = _COND.match(text) if isinstance(text, str) else None
+        if match is None:
+            raise InputError(
+                "cannot read this condition", key=key, value=text,
+                allowed='compartments joined by "+", one of < <= > >=, a number: "Z > 100"',
+            )
+        comps = tuple(c.strip() for c in match["lhs"].split("+"))
+        return cls(comps, match["op"], float(match["rhs"]))
+
+    def holds(self, total: float) -> bool:
+        """Whether the condition holds for this total of its compartments."""
+        t = self.threshold
+        return {"<": total < t, "<=": total <= t, ">": total > t, ">=": total >= t}[self.op]
+
+    def __str__(self) -> str:
+        return f"{' + '.join(self.compartments)} {self.op} {self.threshold:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    """Move ``fraction`` of ``compartment`` at once to ``to`` (or out of the model)."""
+
+    compartment: str
+    fraction: float
+    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    """Set parameters and remove people, at times or when a condition first holds.
+
+    Parameters
+    ----------
+    at
+        Times at which it fires (each once). Empty when ``when`` is given.
+    when
+        A condition; it fires the first time the condition holds.
+    set
+        Parameter values to set.
+    remove
+        Impulses to apply.
+    name
+        A label for output and stories.
+    """
+
+    at: tuple[float, ...] = ()
+    when: Condition | None = None
+    set: Mapping[str, float] = field(default_factory=dict)
+    remove: tuple[Remove, ...] = ()
+    name: str = ""
+
+    def check(self, compartments: tuple[str, ...], parameters: tuple[str, ...],
+              *, key: str = "interventions") -> None:
+        """Raise :class:`InputError` if it names anything the model does not have."""
+        if bool(self.at) == (self.when is not None):
+            raise InputError("an intervention needs exactly one of 'at' and 'when'", key=key,
+                             allowed="at = TIME (or a list of times), or when = \"Z > 100\"")
+        for t in self.at:
+            if not t >= 0:
+                raise InputError("intervention times are >= 0", key=f"{key}.at", value=t,
+                                 allowed="a number >= 0")
+        if not self.set and not self.remove:
+            raise InputError("an intervention must do something", key=key,
+                             allowed="'set' (parameter values) and/or 'remove' (impulses)")
+        allowed_c = ", ".join(compartments)
+        if self.when is not None:
+            for c in self.when.compartments:
+                if c not in compartments:
+                    raise InputError("unknown compartment in condition", key=f"{key}.when",
+                                     value=c, allowed=allowed_c)
+        for name, value in self.set.items():
+            if name not in parameters:
+                raise InputError("unknown parameter", key=f"{key}.set.{name}", value=name,
+                                 allowed=", ".join(parameters))
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                raise InputError("a parameter value must be a number >= 0",
+                                 key=f"{key}.set.{name}", value=value, allowed="a number >= 0")
+        for i, r in enumerate(self.remove):
+            k = f"{key}.remove[{i}]"
+            if r.compartment not in compartments:
+                raise InputError("unknown compartment", key=f"{k}.compartment",
+                                 value=r.compartment, allowed=allowed_c)
+            if r.to is not None and r.to not in compartments:
+                raise InputError("unknown compartment", key=f"{k}.to", value=r.to,
+                                 allowed=allowed_c + " (or leave out to remove from the model)")
+            if not 0.0 <= r.fraction <= 1.0:
+                raise InputError("a fraction is between 0 and 1", key=f"{k}.fraction",
+                                 value=r.fraction, allowed="0 <= fraction <= 1")

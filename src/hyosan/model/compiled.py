@@ -1,0 +1,132 @@
+"""Compile a :class:`~hyosan.model.core.Model` into the plain arrays the kernels read.
+
+The arrays (all C-contiguous, int64 or float64):
+
+- ``law[j]``: the :class:`~hyosan.model.rates.RateLaw` code of reaction ``j``;
+- ``r1[j]``, ``r2[j]``: indices of its first and second reactant, ``-1`` if none;
+- ``k[j]``: its rate constant for the chosen parameter values;
+- ``stoich[j, i]``: net change of compartment ``i`` when ``j`` fires
+  (``stoich_f`` holds the same numbers as float64 for the kernels);
+- ``dn[j]``: the change of ``N`` when ``j`` fires;
+- ``in_n[i]``: 1 if compartment ``i`` is counted in ``N``, else 0;
+- ``dep_ptr``, ``dep_idx``: in CSR form, the reactions whose propensity can
+  change when ``j`` fires (those reading a compartment ``j`` changes, and every
+  frequency-dependent reaction when ``j`` changes ``N``), ``j`` included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from hyosan._typing import FloatArray, IntArray
+from hyosan.model.core import Model, resolve_parameters
+from hyosan.model.rates import RateLaw
+
+__all__ = ["CompiledModel", "compile_model", "rate_constants"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledModel:
+    """A model as arrays; see the module docstring for their meaning."""
+
+    compartments: tuple[str, ...]
+    reactions: tuple[str, ...]
+    law: IntArray
+    r1: IntArray
+    r2: IntArray
+    k: FloatArray
+    stoich: IntArray
+    stoich_f: FloatArray
+    dn: FloatArray
+    in_n: FloatArray
+    dep_ptr: IntArray
+    dep_idx: IntArray
+
+    @property
+    def n_compartments(self) -> int:
+        return len(self.compartments)
+
+    @property
+    def n_reactions(self) -> int:
+        return len(self.reactions)
+
+    def with_rates(self, k: FloatArray) -> CompiledModel:
+        """The same model with new rate constants (after a parameter changed)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields["k"] = np.ascontiguousarray(k, dtype=np.float64)
+        return CompiledModel(**fields)
+
+    def index(self, compartment: str) -> int:
+        """Position of ``compartment`` in every array."""
+        return self.compartments.index(compartment)
+
+
+def rate_constants(model: Model, values: Mapping[str, float]) -> FloatArray:
+    """Rate constant of every reaction for the given (complete) parameter values."""
+    return np.array(
+        [r.rate_expression.evaluate(values) for r in model.reactions], dtype=np.float64
+    )
+
+
+def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -> CompiledModel:
+    """Turn ``model`` into arrays, with ``parameters`` overriding its defaults.
+
+    Examples
+    --------
+    >>> from hyosan.model import builtin_model
+    >>> cm = compile_model(builtin_model("sir"))
+    >>> cm.compartments, cm.stoich.shape
+    (('S', 'I', 'R'), (2, 3))
+    """
+    values = resolve_parameters(model, parameters)
+    comps = model.compartments
+    idx = {c: i for i, c in enumerate(comps)}
+    nr, nc = len(model.reactions), len(comps)
+    law = np.empty(nr, dtype=np.int64)
+    r1 = np.full(nr, -1, dtype=np.int64)
+    r2 = np.full(nr, -1, dtype=np.int64)
+    stoich = np.zeros((nr, nc), dtype=np.int64)
+    for j, r in enumerate(model.reactions):
+        law[j] = int(r.rate_law)
+        if r.reactants:
+            r1[j] = idx[r.reactants[0]]
+        if len(r.reactants) > 1:
+            r2[j] = idx[r.reactants[1]]
+        for c, n in r.change().items():
+            stoich[j, idx[c]] += n
+    in_n = np.array([1.0 if c in model.counted else 0.0 for c in comps])
+    dep_ptr, dep_idx = _dependencies(law, r1, r2, stoich, in_n)
+    return CompiledModel(
+        compartments=comps,
+        reactions=tuple(r.name or r.equation for r in model.reactions),
+        law=law,
+        r1=r1,
+        r2=r2,
+        k=rate_constants(model, values),
+        stoich=stoich,
+        stoich_f=stoich.astype(np.float64),
+        dn=stoich @ in_n,
+        in_n=in_n,
+        dep_ptr=dep_ptr,
+        dep_idx=dep_idx,
+    )
+
+
+def _dependencies(
+    law: IntArray, r1: IntArray, r2: IntArray, stoich: IntArray, in_n: FloatArray
+) -> tuple[IntArray, IntArray]:
+    nr = len(law)
+    ptr = np.zeros(nr + 1, dtype=np.int64)
+    rows: list[int] = []
+    for j in range(nr):
+        changed = set(np.flatnonzero(stoich[j]).tolist())
+        changes_n = bool(np.dot(stoich[j], in_n) != 0)
+        for m in range(nr):
+            reads = {int(r1[m]), int(r2[m])} - {-1}
+            if m == j or reads & changed or (changes_n and law[m] == RateLaw.FREQUENCY):
+                rows.append(m)
+        ptr[j + 1] = len(rows)
+    return ptr, np.array(rows, dtype=np.int64)

@@ -1,0 +1,258 @@
+"""Models: compartments, parameters and reactions, as frozen value objects.
+
+A :class:`Model` is pure data. It says what is simulated, not how;
+:func:`hyosan.model.compile_model` turns it into the plain arrays the engines
+run on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hyosan.errors import InputError
+from hyosan.model.rates import RateExpression, RateLaw
+
+__all__ = ["Model", "Parameter", "Reaction"]
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TERM = re.compile(r"^\s*(?:(?P<n>\d+)\s*\*?\s*)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A named model parameter with its default value, meaning and unit."""
+
+    name: str
+    default: float
+    description: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """One event: ``reactants -> products`` at a rate law and rate expression.
+
+    Parameters
+    ----------
+    reactants, products
+        Compartment names, repeated for a stoichiometry above one.
+    rate
+        A rate expression (see :class:`~hyosan.model.rates.RateExpression`).
+    law
+        The rate law; ``None`` infers it from the number of reactants
+        (0: constant, 1: first order, 2: mass action).
+    name
+        A short label such as ``"bite"``.
+
+    Examples
+    --------
+    >>> Reaction.parse("S + Z -> E + Z", rate="beta", law="frequency", name="bite").reactants
+    ('S', 'Z')
+    """
+
+    reactants: tuple[str, ...]
+    products: tuple[str, ...]
+    rate: str
+    law: RateLaw | None = None
+    name: str = ""
+
+    @classmethod
+    def parse(
+        cls, equation: str, rate: str, *, law: str | RateLaw | None = None, name: str = ""
+    ) -> Reaction:
+        """Build a reaction from ``"S + Z -> 2 Z"``; ``0`` or nothing stands for no compartment."""
+        if not isinstance(equation, str) or equation.count("->") != 1:
+            raise InputError(
+                "a reaction must be written 'reactants -> products'",
+                key="equation",
+                value=equation,
+                allowed='e.g. "S + Z -> E + Z", "-> S" for inflow, "Z ->" for removal',
+            )
+        left, right = equation.split("->")
+        if isinstance(law, str):
+            law = RateLaw.from_name(law)
+        return cls(_side(left, equation), _side(right, equation), rate, law, name)
+
+    @property
+    def rate_law(self) -> RateLaw:
+        """The law, given or inferred from the number of reactants."""
+        if self.law is not None:
+            return self.law
+        return (RateLaw.CONSTANT, RateLaw.FIRST_ORDER, RateLaw.MASS_ACTION)[
+            min(len(self.reactants), 2)
+        ]
+
+    @property
+    def equation(self) -> str:
+        """The reaction written as ``"S + Z -> E + Z"``."""
+        return f"{' + '.join(self.reactants)} -> {' + '.join(self.products)}".strip()
+
+    @property
+    def rate_expression(self) -> RateExpression:
+        """The parsed rate."""
+        return RateExpression.parse(self.rate)
+
+    def change(self) -> Counter[str]:
+        """Net change of each compartment when the reaction fires once."""
+        delta: Counter[str] = Counter(self.products)
+        delta.subtract(Counter(self.reactants))
+        return delta
+
+
+def _side(text: str, equation: str) -> tuple[str, ...]:
+    text = text.strip()
+    if text in ("", "0", "∅"):
+        return ()
+    out: list[str] = []
+    for term in text.split("+"):
+        match = _TERM.match(term)
+        if match is None:
+            raise InputError(
+                "cannot read this side of a reaction",
+                key="equation",
+                value=equation,
+                allowed='terms like "S", "2 Z", joined by "+"',
+            )
+        out += [match["name"]] * int(match["n"] or 1)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A mass-action compartment model.
+
+    Parameters
+    ----------
+    name
+        Short name (``"munz-basic"``).
+    compartments
+        Compartment names, in the order of every array.
+    parameters
+        Parameters with their default values.
+    reactions
+        The events.
+    population
+        Compartments counted in ``N`` for frequency-dependent reactions;
+        empty means all compartments.
+    humans, zombies
+        Which compartments count as human and as zombie in summaries
+        (peak zombies, when humans fell below one, takeover).
+    description, references
+        Free text, shown by ``hyosan list`` and kept in provenance.
+    """
+
+    name: str
+    compartments: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    reactions: tuple[Reaction, ...]
+    population: tuple[str, ...] = ()
+    humans: tuple[str, ...] = ()
+    zombies: tuple[str, ...] = ()
+    description: str = ""
+    references: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        _check_model(self)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        """Default value of every parameter."""
+        return {p.name: p.default for p in self.parameters}
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """Compartments in ``N``."""
+        return self.population or self.compartments
+
+    @property
+    def conserves_population(self) -> bool:
+        """Whether every reaction keeps the total over all compartments."""
+        return all(sum(r.change().values()) == 0 for r in self.reactions)
+
+
+def _check_model(model: Model) -> None:
+    def bad(problem: str, key: str, value: object, allowed: str = "") -> InputError:
+        return InputError(problem, source=f"model {model.name!r}", key=key, value=value,
+                          allowed=allowed)
+
+    comps = model.compartments
+    for i, name in enumerate(comps):
+        if not isinstance(name, str) or not _IDENT.match(name):
+            raise bad("compartment names are identifiers", f"compartments[{i}]", name,
+                      "letters, digits and _, not starting with a digit")
+    if not comps:
+        raise bad("a model needs at least one compartment", "compartments", list(comps))
+    if len(set(comps)) != len(comps):
+        dup = next(c for c, n in Counter(comps).items() if n > 1)
+        raise bad("compartment listed twice", "compartments", dup)
+    names = [p.name for p in model.parameters]
+    for i, p in enumerate(model.parameters):
+        if not _IDENT.match(p.name):
+            raise bad("parameter names are identifiers", f"parameters[{i}]", p.name)
+        if p.name in comps:
+            raise bad("a parameter cannot share a compartment's name", f"parameters.{p.name}",
+                      p.name)
+        _check_value(p.name, p.default, source=f"model {model.name!r}")
+    if len(set(names)) != len(names):
+        dup = next(n for n, c in Counter(names).items() if c > 1)
+        raise bad("parameter listed twice", "parameters", dup)
+    allowed_c = ", ".join(comps)
+    for i, r in enumerate(model.reactions):
+        for c in r.reactants + r.products:
+            if c not in comps:
+                raise bad("unknown compartment in reaction", f"reactions[{i}].equation", c,
+                          allowed_c)
+        law = r.rate_law
+        need = {RateLaw.CONSTANT: 0, RateLaw.FIRST_ORDER: 1, RateLaw.MASS_ACTION: 2,
+                RateLaw.FREQUENCY: 2}[law]
+        if len(r.reactants) != need:
+            raise bad(f"a {law.label} reaction has {need} reactant(s)",
+                      f"reactions[{i}].equation", r.equation,
+                      "0 reactants: constant; 1: first_order; 2: mass_action or frequency")
+        try:
+            expr = RateExpression.parse(r.rate, key=f"reactions[{i}].rate")
+        except InputError as err:
+            raise err.at(f"model {model.name!r}") from None
+        for p in expr.parameters:
+            if p not in names:
+                raise bad("unknown parameter in rate", f"reactions[{i}].rate", p,
+                          ", ".join(names) or "(the model has no parameters)")
+    for role in ("population", "humans", "zombies"):
+        for c in getattr(model, role):
+            if c not in comps:
+                raise bad("unknown compartment", role, c, allowed_c)
+
+
+def _check_value(name: str, value: object, *, source: str, key: str = "") -> float:
+    """A parameter value must be a finite number >= 0; return it as float."""
+    allowed = "a finite number >= 0"
+    key = key or f"parameters.{name}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError("a parameter must be a number", source=source, key=key, value=value,
+                         allowed=allowed)
+    v = float(value)
+    if not (v >= 0.0) or v == float("inf"):
+        raise InputError("a rate or parameter cannot be negative or infinite", source=source,
+                         key=key, value=value, allowed=allowed)
+    return v
+
+
+def resolve_parameters(
+    model: Model, overrides: Mapping[str, float] | None = None, *, source: str = "python",
+    key_prefix: str = "parameters",
+) -> dict[str, float]:
+    """The model's defaults updated with ``overrides``, every name and value checked."""
+    values = model.defaults
+    for name, value in (overrides or {}).items():
+        if name not in values:
+            raise InputError("unknown parameter", source=source, key=f"{key_prefix}.{name}",
+                             value=name, allowed=", ".join(values) or "(none)")
+        values[name] = _check_value(name, value, source=source, key=f"{key_prefix}.{name}")
+    return values

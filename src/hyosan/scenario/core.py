@@ -1,0 +1,171 @@
+"""The :class:`Scenario`: a validated, frozen description of one study.
+
+A scenario holds everything needed to reproduce a run: the model, complete
+parameter values and initial counts, interventions, the output time grid, the
+engine, the number of runs and the seed. :mod:`hyosan.scenario.load` builds
+one from TOML; :mod:`hyosan.scenario.dump` writes one back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from hyosan._typing import FloatArray
+from hyosan.errors import InputError
+from hyosan.interventions import Intervention
+from hyosan.model import Model
+from hyosan.model.core import resolve_parameters
+
+__all__ = ["ENGINES", "Scenario", "TimeGrid"]
+
+ENGINES = ("ode", "ssa", "tau")
+"""Names of the engines a scenario can ask for."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeGrid:
+    """Output times ``linspace(0, end, points)`` in the model's time ``unit``."""
+
+    end: float
+    points: int = 201
+    unit: str = "day"
+
+    @property
+    def times(self) -> FloatArray:
+        return np.linspace(0.0, self.end, self.points)
+
+    def check(self, *, key: str = "time") -> None:
+        if isinstance(self.end, bool) or not isinstance(self.end, int | float) or not (
+            0 < self.end < float("inf")
+        ):
+            raise InputError("the end time must be a positive number", key=f"{key}.end",
+                             value=self.end, allowed="a number > 0")
+        if isinstance(self.points, bool) or not isinstance(self.points, int) or self.points < 2:
+            raise InputError("the output grid needs at least 2 points", key=f"{key}.points",
+                             value=self.points, allowed="an integer >= 2")
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One study, resolved and checked.
+
+    Attributes
+    ----------
+    name
+        Short name (the built-in scenario's name or the file's stem).
+    model
+        The model.
+    model_ref
+        The built-in model's name, or ``""`` when the model is defined inline.
+    parameters
+        Every parameter of the model, with its value.
+    initial
+        Every compartment, with its count at time 0.
+    time
+        The output grid.
+    interventions
+        What happens during the run.
+    engine, runs, seed
+        How it runs by default; ``seed`` is ``None`` until one is chosen.
+    description, source
+        Free text, and where the scenario came from (a path or ``builtin:NAME``).
+    """
+
+    name: str
+    model: Model
+    parameters: Mapping[str, float]
+    initial: Mapping[str, float]
+    time: TimeGrid
+    interventions: tuple[Intervention, ...] = ()
+    engine: str = "ssa"
+    runs: int = 1
+    seed: int | None = None
+    model_ref: str = ""
+    description: str = ""
+    source: str = "python"
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Raise :class:`InputError` (placed in ``source``) if anything is inconsistent."""
+        try:
+            self._check()
+        except InputError as err:
+            raise err.at(self.source) from None
+
+    def _check(self) -> None:
+        comps = self.model.compartments
+        resolve_parameters(self.model, self.parameters, source="", key_prefix="parameters")
+        missing = [p for p in self.model.parameter_names if p not in self.parameters]
+        if missing:
+            raise InputError("parameter without a value", key=f"parameters.{missing[0]}",
+                             allowed="a number >= 0")
+        for c, v in self.initial.items():
+            if c not in comps:
+                raise InputError("unknown compartment", key=f"initial.{c}", value=c,
+                                 allowed=", ".join(comps))
+            if isinstance(v, bool) or not isinstance(v, int | float) or not (
+                0 <= v < float("inf")
+            ):
+                raise InputError("an initial count is a number >= 0", key=f"initial.{c}",
+                                 value=v, allowed="a number >= 0")
+        self.time.check()
+        if self.engine not in ENGINES:
+            raise InputError("unknown engine", key="engine", value=self.engine,
+                             allowed=", ".join(ENGINES))
+        if self.engine != "ode":
+            self.check_integer_counts(key_prefix="initial")
+        if isinstance(self.runs, bool) or not isinstance(self.runs, int) or self.runs < 1:
+            raise InputError("the number of runs is a whole number >= 1", key="runs",
+                             value=self.runs, allowed="an integer >= 1")
+        if self.seed is not None and (
+            isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0
+        ):
+            raise InputError("a seed is a whole number >= 0", key="seed", value=self.seed,
+                             allowed="an integer >= 0")
+        for i, iv in enumerate(self.interventions):
+            iv.check(comps, self.model.parameter_names, key=f"interventions[{i}]")
+
+    def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
+        """Exact and tau-leaping engines count people one by one."""
+        for c, v in self.initial.items():
+            if float(v) != int(v):
+                raise InputError(
+                    "the ssa and tau engines count people one by one", source=self.source,
+                    key=f"{key_prefix}.{c}", value=v,
+                    allowed="a whole number, or --engine ode for fractional counts",
+                )
+
+    @property
+    def x0(self) -> FloatArray:
+        """Initial counts in compartment order (missing compartments start at 0)."""
+        return np.array([float(self.initial.get(c, 0.0)) for c in self.model.compartments])
+
+    def replace(self, **changes: object) -> Scenario:
+        """A copy with some fields changed, checked again."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def with_overrides(self, values: Mapping[str, float], *, source: str = "--set") -> Scenario:
+        """Set parameters or initial counts by name (``--set beta=2``)."""
+        params, initial = dict(self.parameters), dict(self.initial)
+        for name, value in values.items():
+            if name in params:
+                params[name] = value
+            elif name in self.model.compartments:
+                initial[name] = value
+            else:
+                allowed = ", ".join([*self.model.parameter_names, *self.model.compartments])
+                raise InputError("no parameter or compartment of this name", source=source,
+                                 key=name, value=name, allowed=allowed)
+        try:
+            return self.replace(parameters=params, initial=initial)
+        except InputError as err:
+            raise InputError(err.problem, source=source, key=err.key.split(".")[-1],
+                             value=err.value, allowed=err.allowed) from None
+
+
