@@ -39,13 +39,16 @@ def main() -> None:
     events = 0
     for r in range(args.repeats):
         start = time.perf_counter()
-        out, events = run_path(model, params, x0, times, (), DirectSSA(budget=10**12),
-                               np.random.default_rng(r + 1))
+        out, events = run_path(
+            model, params, x0, times, (), DirectSSA(budget=10**12), np.random.default_rng(r + 1)
+        )
         best = min(best, time.perf_counter() - start)
-    print(f"ssa on alemi, N = {n:,}: {events:,} events in {best:.3f} s "
-          f"= {events / best / 1e6:.1f} million events per second "
-          f"(first call, with compilation or cache load: {first:.2f} s); "
-          f"final S, Z, R = {out[-1].astype(int).tolist()}")
+    print(
+        f"ssa on alemi, N = {n:,}: {events:,} events in {best:.3f} s "
+        f"= {events / best / 1e6:.1f} million events per second "
+        f"(first call, with compilation or cache load: {first:.2f} s); "
+        f"final S, Z, R = {out[-1].astype(int).tolist()}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,23 @@ _EXPORTS = {
     "HyosanError": "hyosan.errors",
 }
 
-__all__ = [*sorted(_EXPORTS), "__version__"]
+__all__ = [
+    "Condition",
+    "HyosanError",
+    "InputError",
+    "Intervention",
+    "Model",
+    "Parameter",
+    "Reaction",
+    "Remove",
+    "Result",
+    "Scenario",
+    "TimeGrid",
+    "__version__",
+    "builtin_model",
+    "load_scenario",
+    "simulate",
+]
 
 if TYPE_CHECKING:
     from hyosan.ensemble import simulate

@@ -34,8 +34,7 @@ def cases(draw: st.DrawFn) -> tuple:
 def test_counts_are_whole_and_never_negative(case: tuple, engine: str) -> None:
     """Exact and tau-leaping paths stay on whole numbers >= 0."""
     model, params, x0, seed = case
-    out, _ = run_path(model, params, x0, TIMES, (), get_engine(engine),
-                      np.random.default_rng(seed))
+    out, _ = run_path(model, params, x0, TIMES, (), get_engine(engine), np.random.default_rng(seed))
     assert np.all(out >= 0) and np.all(out == np.round(out))
 
 
@@ -48,8 +47,7 @@ def test_population_is_conserved_where_the_model_conserves_it(case: tuple, engin
         params = {**params, "Pi": 0.0}
         if any(sum(r.change().values()) != 0 and r.rate_law != 0 for r in model.reactions):
             return
-    out, _ = run_path(model, params, x0, TIMES, (), get_engine(engine),
-                      np.random.default_rng(seed))
+    out, _ = run_path(model, params, x0, TIMES, (), get_engine(engine), np.random.default_rng(seed))
     np.testing.assert_allclose(out.sum(axis=1), x0.sum(), rtol=1e-6, atol=1e-6)
 
 

@@ -34,12 +34,11 @@ def test_mean_of_sir_runs_follows_the_ode(engine: Engine) -> None:
     model = builtin_model("sir")
     params = {"beta": 0.3, "gamma": 0.1}
     x0 = np.array([N - 1000.0, 1000.0, 0.0])
-    ode, _ = run_path(model, params, x0, TIMES, (), OdeEngine(rtol=1e-10, atol=1e-8),
-                      np.random.default_rng(0))
+    ode, _ = run_path(
+        model, params, x0, TIMES, (), OdeEngine(rtol=1e-10, atol=1e-8), np.random.default_rng(0)
+    )
     rng = np.random.default_rng(20261125)
-    paths = np.stack([
-        run_path(model, params, x0, TIMES, (), engine, rng)[0] for _ in range(RUNS)
-    ])
+    paths = np.stack([run_path(model, params, x0, TIMES, (), engine, rng)[0] for _ in range(RUNS)])
     mean = paths.mean(axis=0)
     se = paths.std(axis=0, ddof=1) / np.sqrt(RUNS)
     moving = se[1:] > 0
@@ -53,12 +52,13 @@ def test_mean_of_alemi_runs_follows_the_ode() -> None:
     params = {"beta": 1.0, "kappa": 0.5}
     x0 = np.array([N - 100.0, 100.0, 0.0])
     times = np.linspace(0.0, 30.0, 16)
-    ode, _ = run_path(model, params, x0, times, (), OdeEngine(rtol=1e-10, atol=1e-8),
-                      np.random.default_rng(0))
+    ode, _ = run_path(
+        model, params, x0, times, (), OdeEngine(rtol=1e-10, atol=1e-8), np.random.default_rng(0)
+    )
     rng = np.random.default_rng(7)
-    paths = np.stack([
-        run_path(model, params, x0, times, (), DirectSSA(), rng)[0] for _ in range(RUNS)
-    ])
+    paths = np.stack(
+        [run_path(model, params, x0, times, (), DirectSSA(), rng)[0] for _ in range(RUNS)]
+    )
     mean = paths.mean(axis=0)
     se = paths.std(axis=0, ddof=1) / np.sqrt(RUNS)
     moving = se[1:] > 0

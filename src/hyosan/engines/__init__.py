@@ -9,8 +9,17 @@ from hyosan.engines.ssa import DirectSSA
 from hyosan.engines.tau import TauLeap
 from hyosan.errors import InputError
 
-__all__ = ["ENGINE_TYPES", "Conditions", "DirectSSA", "Engine", "OdeEngine", "Step", "TauLeap",
-           "get_engine", "run_path"]
+__all__ = [
+    "ENGINE_TYPES",
+    "Conditions",
+    "DirectSSA",
+    "Engine",
+    "OdeEngine",
+    "Step",
+    "TauLeap",
+    "get_engine",
+    "run_path",
+]
 
 ENGINE_TYPES: dict[str, type[Engine]] = {"ode": OdeEngine, "ssa": DirectSSA, "tau": TauLeap}
 
@@ -22,5 +31,6 @@ def get_engine(name: str | Engine) -> Engine:
     try:
         return ENGINE_TYPES[name]()
     except KeyError:
-        raise InputError("unknown engine", key="engine", value=name,
-                         allowed=", ".join(ENGINE_TYPES)) from None
+        raise InputError(
+            "unknown engine", key="engine", value=name, allowed=", ".join(ENGINE_TYPES)
+        ) from None

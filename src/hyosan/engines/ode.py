@@ -68,8 +68,14 @@ class OdeEngine(Engine):
         grid = t_out[i_out:]
         t_eval = np.append(grid[(grid >= t) & (grid < t_stop)], t_stop)
         sol = solve_ivp(
-            rhs, (t, t_stop), x, method="LSODA", t_eval=t_eval, rtol=self.rtol,
-            atol=self.atol, events=_events(conditions),
+            rhs,
+            (t, t_stop),
+            x,
+            method="LSODA",
+            t_eval=t_eval,
+            rtol=self.rtol,
+            atol=self.atol,
+            events=_events(conditions),
         )
         if sol.status < 0:
             raise EngineError(f"the ODE solver failed at t = {sol.t[-1]:g}: {sol.message}")
@@ -90,8 +96,8 @@ def _fired(sol: object) -> int:
     return next(c for c, te in enumerate(events) if len(te))
 
 
-def _events(conditions: Conditions) -> list[Callable[[float, FloatArray], float]]:
-    events = []
+def _events(conditions: Conditions) -> list[Callable[..., float]]:
+    events: list[Callable[..., float]] = []
     for c in range(len(conditions)):
         w, thr, op = conditions.weights[c], conditions.thresholds[c], conditions.ops[c]
 

@@ -50,8 +50,25 @@ class DirectSSA(Engine):
     ) -> Step:
         m = model
         status, t_new, i_new, events, cond = ssa_direct_run(
-            x, t, t_stop, m.k, m.law, m.r1, m.r2, m.stoich_f, m.dn, m.in_n, m.dep_ptr,
-            m.dep_idx, conditions.weights, conditions.ops, conditions.thresholds,
-            t_out, out, i_out, self.budget, rng,
+            x,
+            t,
+            t_stop,
+            m.k,
+            m.law,
+            m.r1,
+            m.r2,
+            m.stoich_f,
+            m.dn,
+            m.in_n,
+            m.dep_ptr,
+            m.dep_idx,
+            conditions.weights,
+            conditions.ops,
+            conditions.thresholds,
+            t_out,
+            out,
+            i_out,
+            self.budget,
+            rng,
         )
         return Step(int(status), float(t_new), int(i_new), int(events), int(cond))

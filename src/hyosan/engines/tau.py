@@ -40,7 +40,10 @@ class TauLeap(Engine):
     integer_counts: ClassVar[bool] = True
 
     def __init__(
-        self, eps: float = 0.03, n_critical: int = 10, n_ssa: float = 10.0,
+        self,
+        eps: float = 0.03,
+        n_critical: int = 10,
+        n_ssa: float = 10.0,
         budget: int = 50_000_000,
     ) -> None:
         self.eps = eps
@@ -62,8 +65,28 @@ class TauLeap(Engine):
     ) -> Step:
         m = model
         status, t_new, i_new, events, cond = tau_leap_run(
-            x, t, t_stop, m.k, m.law, m.r1, m.r2, m.stoich_f, m.dn, m.in_n, m.dep_ptr,
-            m.dep_idx, conditions.weights, conditions.ops, conditions.thresholds,
-            t_out, out, i_out, self.budget, rng, self.eps, self.n_critical, self.n_ssa,
+            x,
+            t,
+            t_stop,
+            m.k,
+            m.law,
+            m.r1,
+            m.r2,
+            m.stoich_f,
+            m.dn,
+            m.in_n,
+            m.dep_ptr,
+            m.dep_idx,
+            conditions.weights,
+            conditions.ops,
+            conditions.thresholds,
+            t_out,
+            out,
+            i_out,
+            self.budget,
+            rng,
+            self.eps,
+            self.n_critical,
+            self.n_ssa,
         )
         return Step(int(status), float(t_new), int(i_new), int(events), int(cond))

@@ -37,7 +37,9 @@ class Condition:
         match = _COND.match(text) if isinstance(text, str) else None
         if match is None:
             raise InputError(
-                "cannot read this condition", key=key, value=text,
+                "cannot read this condition",
+                key=key,
+                value=text,
                 allowed='compartments joined by "+", one of < <= > >=, a number: "Z > 100"',
             )
         comps = tuple(c.strip() for c in match["lhs"].split("+"))
@@ -85,40 +87,83 @@ class Intervention:
     remove: tuple[Remove, ...] = ()
     name: str = ""
 
-    def check(self, compartments: tuple[str, ...], parameters: tuple[str, ...],
-              *, key: str = "interventions") -> None:
+    def check(
+        self,
+        compartments: tuple[str, ...],
+        parameters: tuple[str, ...],
+        *,
+        key: str = "interventions",
+    ) -> None:
         """Raise :class:`InputError` if it names anything the model does not have."""
         if bool(self.at) == (self.when is not None):
-            raise InputError("an intervention needs exactly one of 'at' and 'when'", key=key,
-                             allowed="at = TIME (or a list of times), or when = \"Z > 100\"")
+            raise InputError(
+                "an intervention needs exactly one of 'at' and 'when'",
+                key=key,
+                allowed='at = TIME (or a list of times), or when = "Z > 100"',
+            )
         for t in self.at:
-            if not t >= 0:
-                raise InputError("intervention times are >= 0", key=f"{key}.at", value=t,
-                                 allowed="a number >= 0")
+            if not 0 <= t < float("inf"):
+                raise InputError(
+                    "intervention times are finite and >= 0",
+                    key=f"{key}.at",
+                    value=t,
+                    allowed="a finite number >= 0",
+                )
         if not self.set and not self.remove:
-            raise InputError("an intervention must do something", key=key,
-                             allowed="'set' (parameter values) and/or 'remove' (impulses)")
+            raise InputError(
+                "an intervention must do something",
+                key=key,
+                allowed="'set' (parameter values) and/or 'remove' (impulses)",
+            )
         allowed_c = ", ".join(compartments)
         if self.when is not None:
             for c in self.when.compartments:
                 if c not in compartments:
-                    raise InputError("unknown compartment in condition", key=f"{key}.when",
-                                     value=c, allowed=allowed_c)
+                    raise InputError(
+                        "unknown compartment in condition",
+                        key=f"{key}.when",
+                        value=c,
+                        allowed=allowed_c,
+                    )
         for name, value in self.set.items():
             if name not in parameters:
-                raise InputError("unknown parameter", key=f"{key}.set.{name}", value=name,
-                                 allowed=", ".join(parameters))
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-                raise InputError("a parameter value must be a number >= 0",
-                                 key=f"{key}.set.{name}", value=value, allowed="a number >= 0")
+                raise InputError(
+                    "unknown parameter",
+                    key=f"{key}.set.{name}",
+                    value=name,
+                    allowed=", ".join(parameters),
+                )
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (0 <= value < float("inf"))
+            ):
+                raise InputError(
+                    "a parameter value must be a finite number >= 0",
+                    key=f"{key}.set.{name}",
+                    value=value,
+                    allowed="a finite number >= 0",
+                )
         for i, r in enumerate(self.remove):
             k = f"{key}.remove[{i}]"
             if r.compartment not in compartments:
-                raise InputError("unknown compartment", key=f"{k}.compartment",
-                                 value=r.compartment, allowed=allowed_c)
+                raise InputError(
+                    "unknown compartment",
+                    key=f"{k}.compartment",
+                    value=r.compartment,
+                    allowed=allowed_c,
+                )
             if r.to is not None and r.to not in compartments:
-                raise InputError("unknown compartment", key=f"{k}.to", value=r.to,
-                                 allowed=allowed_c + " (or leave out to remove from the model)")
+                raise InputError(
+                    "unknown compartment",
+                    key=f"{k}.to",
+                    value=r.to,
+                    allowed=allowed_c + " (or leave out to remove from the model)",
+                )
             if not 0.0 <= r.fraction <= 1.0:
-                raise InputError("a fraction is between 0 and 1", key=f"{k}.fraction",
-                                 value=r.fraction, allowed="0 <= fraction <= 1")
+                raise InputError(
+                    "a fraction is between 0 and 1",
+                    key=f"{k}.fraction",
+                    value=r.fraction,
+                    allowed="0 <= fraction <= 1",
+                )

@@ -68,6 +68,7 @@ def _aouad() -> Model:
         population=("S", "E", "Ez", "Z", "H"),
         humans=("S",),
         zombies=("Z",),
+        time_unit="hour",
         description="All of Us Are Dead: bites, turning, hybrids, humans fighting back (hours).",
         references=("hyosan DESIGN.md: the world of All of Us Are Dead (Netflix, 2022).",),
     )
@@ -196,6 +197,8 @@ def builtin_model(name: str) -> Model:
         return BUILTIN_MODELS[name]()
     except KeyError:
         raise InputError(
-            "no such built-in model", key="model", value=name,
+            "no such built-in model",
+            key="model",
+            value=name,
             allowed=", ".join(BUILTIN_MODELS),
         ) from None

@@ -66,9 +66,7 @@ class CompiledModel:
 
 def rate_constants(model: Model, values: Mapping[str, float]) -> FloatArray:
     """Rate constant of every reaction for the given (complete) parameter values."""
-    return np.array(
-        [r.rate_expression.evaluate(values) for r in model.reactions], dtype=np.float64
-    )
+    return np.array([r.rate_expression.evaluate(values) for r in model.reactions], dtype=np.float64)
 
 
 def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -> CompiledModel:

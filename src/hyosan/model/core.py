@@ -140,6 +140,8 @@ class Model:
     humans, zombies
         Which compartments count as human and as zombie in summaries
         (peak zombies, when humans fell below one, takeover).
+    time_unit
+        The unit of time its rates are given in (``"day"``, ``"hour"``).
     description, references
         Free text, shown by ``hyosan list`` and kept in provenance.
     """
@@ -151,6 +153,7 @@ class Model:
     population: tuple[str, ...] = ()
     humans: tuple[str, ...] = ()
     zombies: tuple[str, ...] = ()
+    time_unit: str = "day"
     description: str = ""
     references: tuple[str, ...] = field(default=())
 
@@ -179,14 +182,19 @@ class Model:
 
 def _check_model(model: Model) -> None:
     def bad(problem: str, key: str, value: object, allowed: str = "") -> InputError:
-        return InputError(problem, source=f"model {model.name!r}", key=key, value=value,
-                          allowed=allowed)
+        return InputError(
+            problem, source=f"model {model.name!r}", key=key, value=value, allowed=allowed
+        )
 
     comps = model.compartments
     for i, name in enumerate(comps):
         if not isinstance(name, str) or not _IDENT.match(name):
-            raise bad("compartment names are identifiers", f"compartments[{i}]", name,
-                      "letters, digits and _, not starting with a digit")
+            raise bad(
+                "compartment names are identifiers",
+                f"compartments[{i}]",
+                name,
+                "letters, digits and _, not starting with a digit",
+            )
     if not comps:
         raise bad("a model needs at least one compartment", "compartments", list(comps))
     if len(set(comps)) != len(comps):
@@ -197,8 +205,9 @@ def _check_model(model: Model) -> None:
         if not _IDENT.match(p.name):
             raise bad("parameter names are identifiers", f"parameters[{i}]", p.name)
         if p.name in comps:
-            raise bad("a parameter cannot share a compartment's name", f"parameters.{p.name}",
-                      p.name)
+            raise bad(
+                "a parameter cannot share a compartment's name", f"parameters.{p.name}", p.name
+            )
         _check_value(p.name, p.default, source=f"model {model.name!r}")
     if len(set(names)) != len(names):
         dup = next(n for n, c in Counter(names).items() if c > 1)
@@ -207,23 +216,35 @@ def _check_model(model: Model) -> None:
     for i, r in enumerate(model.reactions):
         for c in r.reactants + r.products:
             if c not in comps:
-                raise bad("unknown compartment in reaction", f"reactions[{i}].equation", c,
-                          allowed_c)
+                raise bad(
+                    "unknown compartment in reaction", f"reactions[{i}].equation", c, allowed_c
+                )
         law = r.rate_law
-        need = {RateLaw.CONSTANT: 0, RateLaw.FIRST_ORDER: 1, RateLaw.MASS_ACTION: 2,
-                RateLaw.FREQUENCY: 2}[law]
+        need = {
+            RateLaw.CONSTANT: 0,
+            RateLaw.FIRST_ORDER: 1,
+            RateLaw.MASS_ACTION: 2,
+            RateLaw.FREQUENCY: 2,
+        }[law]
         if len(r.reactants) != need:
-            raise bad(f"a {law.label} reaction has {need} reactant(s)",
-                      f"reactions[{i}].equation", r.equation,
-                      "0 reactants: constant; 1: first_order; 2: mass_action or frequency")
+            raise bad(
+                f"a {law.label} reaction has {need} reactant(s)",
+                f"reactions[{i}].equation",
+                r.equation,
+                "0 reactants: constant; 1: first_order; 2: mass_action or frequency",
+            )
         try:
             expr = RateExpression.parse(r.rate, key=f"reactions[{i}].rate")
         except InputError as err:
             raise err.at(f"model {model.name!r}") from None
-        for p in expr.parameters:
-            if p not in names:
-                raise bad("unknown parameter in rate", f"reactions[{i}].rate", p,
-                          ", ".join(names) or "(the model has no parameters)")
+        for pname in expr.parameters:
+            if pname not in names:
+                raise bad(
+                    "unknown parameter in rate",
+                    f"reactions[{i}].rate",
+                    pname,
+                    ", ".join(names) or "(the model has no parameters)",
+                )
     for role in ("population", "humans", "zombies"):
         for c in getattr(model, role):
             if c not in comps:
@@ -235,24 +256,52 @@ def _check_value(name: str, value: object, *, source: str, key: str = "") -> flo
     allowed = "a finite number >= 0"
     key = key or f"parameters.{name}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError("a parameter must be a number", source=source, key=key, value=value,
-                         allowed=allowed)
+        raise InputError(
+            "a parameter must be a number", source=source, key=key, value=value, allowed=allowed
+        )
     v = float(value)
     if not (v >= 0.0) or v == float("inf"):
-        raise InputError("a rate or parameter cannot be negative or infinite", source=source,
-                         key=key, value=value, allowed=allowed)
+        raise InputError(
+            "a rate or parameter cannot be negative or infinite",
+            source=source,
+            key=key,
+            value=value,
+            allowed=allowed,
+        )
     return v
 
 
+def probabilities(model: Model) -> set[str]:
+    """Parameters used as ``(1 - p)`` in some rate: they must lie in [0, 1]."""
+    return {c for r in model.reactions for c in r.rate_expression.complements}
+
+
 def resolve_parameters(
-    model: Model, overrides: Mapping[str, float] | None = None, *, source: str = "python",
+    model: Model,
+    overrides: Mapping[str, float] | None = None,
+    *,
+    source: str = "python",
     key_prefix: str = "parameters",
 ) -> dict[str, float]:
     """The model's defaults updated with ``overrides``, every name and value checked."""
     values = model.defaults
     for name, value in (overrides or {}).items():
         if name not in values:
-            raise InputError("unknown parameter", source=source, key=f"{key_prefix}.{name}",
-                             value=name, allowed=", ".join(values) or "(none)")
+            raise InputError(
+                "unknown parameter",
+                source=source,
+                key=f"{key_prefix}.{name}",
+                value=name,
+                allowed=", ".join(values) or "(none)",
+            )
         values[name] = _check_value(name, value, source=source, key=f"{key_prefix}.{name}")
+    for name in probabilities(model):
+        if values[name] > 1.0:
+            raise InputError(
+                "a probability cannot exceed 1 (the model uses it as 1 - p)",
+                source=source,
+                key=f"{key_prefix}.{name}",
+                value=values[name],
+                allowed="0 <= value <= 1",
+            )
     return values

@@ -81,8 +81,9 @@ class RateExpression:
         """Parse ``text``; raise :class:`InputError` naming ``key`` if it is not a product."""
         allowed = 'a product of numbers, parameter names and "(1 - name)", e.g. "sigma * (1 - p)"'
         if not isinstance(text, str) or not text.strip():
-            raise InputError("a rate must be a non-empty expression", key=key, value=text,
-                             allowed=allowed)
+            raise InputError(
+                "a rate must be a non-empty expression", key=key, value=text, allowed=allowed
+            )
         coefficient = 1.0
         names: list[str] = []
         complements: list[str] = []
@@ -113,9 +114,11 @@ class RateExpression:
         return out
 
     def __str__(self) -> str:
-        parts = [] if self.coefficient == 1.0 and (self.names or self.complements) else [
-            repr(self.coefficient)
-        ]
+        parts = (
+            []
+            if self.coefficient == 1.0 and (self.names or self.complements)
+            else [repr(self.coefficient)]
+        )
         parts += list(self.names) + [f"(1 - {c})" for c in self.complements]
         return " * ".join(parts)
 

@@ -39,14 +39,24 @@ class TimeGrid:
         return np.linspace(0.0, self.end, self.points)
 
     def check(self, *, key: str = "time") -> None:
-        if isinstance(self.end, bool) or not isinstance(self.end, int | float) or not (
-            0 < self.end < float("inf")
+        if (
+            isinstance(self.end, bool)
+            or not isinstance(self.end, int | float)
+            or not (0 < self.end < float("inf"))
         ):
-            raise InputError("the end time must be a positive number", key=f"{key}.end",
-                             value=self.end, allowed="a number > 0")
+            raise InputError(
+                "the end time must be a positive number",
+                key=f"{key}.end",
+                value=self.end,
+                allowed="a number > 0",
+            )
         if isinstance(self.points, bool) or not isinstance(self.points, int) or self.points < 2:
-            raise InputError("the output grid needs at least 2 points", key=f"{key}.points",
-                             value=self.points, allowed="an integer >= 2")
+            raise InputError(
+                "the output grid needs at least 2 points",
+                key=f"{key}.points",
+                value=self.points,
+                allowed="an integer >= 2",
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +100,8 @@ class Scenario:
 
     def __post_init__(self) -> None:
         self.check()
+        full = {c: self.initial.get(c, 0.0) for c in self.model.compartments}
+        object.__setattr__(self, "initial", full)
 
     def check(self) -> None:
         """Raise :class:`InputError` (placed in ``source``) if anything is inconsistent."""
@@ -103,41 +115,60 @@ class Scenario:
         resolve_parameters(self.model, self.parameters, source="", key_prefix="parameters")
         missing = [p for p in self.model.parameter_names if p not in self.parameters]
         if missing:
-            raise InputError("parameter without a value", key=f"parameters.{missing[0]}",
-                             allowed="a number >= 0")
+            raise InputError(
+                "parameter without a value", key=f"parameters.{missing[0]}", allowed="a number >= 0"
+            )
         for c, v in self.initial.items():
             if c not in comps:
-                raise InputError("unknown compartment", key=f"initial.{c}", value=c,
-                                 allowed=", ".join(comps))
-            if isinstance(v, bool) or not isinstance(v, int | float) or not (
-                0 <= v < float("inf")
-            ):
-                raise InputError("an initial count is a number >= 0", key=f"initial.{c}",
-                                 value=v, allowed="a number >= 0")
+                raise InputError(
+                    "unknown compartment", key=f"initial.{c}", value=c, allowed=", ".join(comps)
+                )
+            if isinstance(v, bool) or not isinstance(v, int | float) or not (0 <= v < float("inf")):
+                raise InputError(
+                    "an initial count is a number >= 0",
+                    key=f"initial.{c}",
+                    value=v,
+                    allowed="a number >= 0",
+                )
         self.time.check()
         if self.engine not in ENGINES:
-            raise InputError("unknown engine", key="engine", value=self.engine,
-                             allowed=", ".join(ENGINES))
+            raise InputError(
+                "unknown engine", key="engine", value=self.engine, allowed=", ".join(ENGINES)
+            )
         if self.engine != "ode":
             self.check_integer_counts(key_prefix="initial")
         if isinstance(self.runs, bool) or not isinstance(self.runs, int) or self.runs < 1:
-            raise InputError("the number of runs is a whole number >= 1", key="runs",
-                             value=self.runs, allowed="an integer >= 1")
+            raise InputError(
+                "the number of runs is a whole number >= 1",
+                key="runs",
+                value=self.runs,
+                allowed="an integer >= 1",
+            )
         if self.seed is not None and (
-            isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int)
+            or not 0 <= self.seed < 2**63
         ):
-            raise InputError("a seed is a whole number >= 0", key="seed", value=self.seed,
-                             allowed="an integer >= 0")
+            raise InputError(
+                "a seed is a whole number from 0 to 2**63 - 1",
+                key="seed",
+                value=self.seed,
+                allowed="an integer >= 0",
+            )
         for i, iv in enumerate(self.interventions):
-            iv.check(comps, self.model.parameter_names, key=f"interventions[{i}]")
+            key = f"interventions[{i}]"
+            iv.check(comps, self.model.parameter_names, key=key)
+            resolve_parameters(self.model, iv.set, source="", key_prefix=f"{key}.set")
 
     def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
         """Exact and tau-leaping engines count people one by one."""
         for c, v in self.initial.items():
             if float(v) != int(v):
                 raise InputError(
-                    "the ssa and tau engines count people one by one", source=self.source,
-                    key=f"{key_prefix}.{c}", value=v,
+                    "the ssa and tau engines count people one by one",
+                    source=self.source,
+                    key=f"{key_prefix}.{c}",
+                    value=v,
                     allowed="a whole number, or --engine ode for fractional counts",
                 )
 
@@ -160,12 +191,20 @@ class Scenario:
                 initial[name] = value
             else:
                 allowed = ", ".join([*self.model.parameter_names, *self.model.compartments])
-                raise InputError("no parameter or compartment of this name", source=source,
-                                 key=name, value=name, allowed=allowed)
+                raise InputError(
+                    "no parameter or compartment of this name",
+                    source=source,
+                    key=name,
+                    value=name,
+                    allowed=allowed,
+                )
         try:
             return self.replace(parameters=params, initial=initial)
         except InputError as err:
-            raise InputError(err.problem, source=source, key=err.key.split(".")[-1],
-                             value=err.value, allowed=err.allowed) from None
-
-
+            raise InputError(
+                err.problem,
+                source=source,
+                key=err.key.split(".")[-1],
+                value=err.value,
+                allowed=err.allowed,
+            ) from None

@@ -43,8 +43,27 @@ def record_until(x, t_limit, t_out, out, i_out):
 
 @njit(cache=True)
 def direct_steps(
-    x, t, t_stop, k, law, r1, r2, stoich, dn, in_n, dep_ptr, dep_idx,
-    cond_w, cond_op, cond_thr, t_out, out, i_out, max_events, a, rng,
+    x,
+    t,
+    t_stop,
+    k,
+    law,
+    r1,
+    r2,
+    stoich,
+    dn,
+    in_n,
+    dep_ptr,
+    dep_idx,
+    cond_w,
+    cond_op,
+    cond_thr,
+    t_out,
+    out,
+    i_out,
+    max_events,
+    a,
+    rng,
 ):
     """Up to ``max_events`` exact events from ``t`` towards ``t_stop``.
 
@@ -96,8 +115,26 @@ def direct_steps(
 
 @njit(cache=True)
 def ssa_direct_run(
-    x, t, t_stop, k, law, r1, r2, stoich, dn, in_n, dep_ptr, dep_idx,
-    cond_w, cond_op, cond_thr, t_out, out, i_out, max_events, rng,
+    x,
+    t,
+    t_stop,
+    k,
+    law,
+    r1,
+    r2,
+    stoich,
+    dn,
+    in_n,
+    dep_ptr,
+    dep_idx,
+    cond_w,
+    cond_op,
+    cond_thr,
+    t_out,
+    out,
+    i_out,
+    max_events,
+    rng,
 ):
     """Run the direct method on ``x`` (float64 counts, changed in place).
 
@@ -124,6 +161,25 @@ def ssa_direct_run(
     a = np.empty(k.shape[0])
     propensities(x, k, law, r1, r2, in_n, True, a)
     return direct_steps(
-        x, t, t_stop, k, law, r1, r2, stoich, dn, in_n, dep_ptr, dep_idx,
-        cond_w, cond_op, cond_thr, t_out, out, i_out, max_events, a, rng,
+        x,
+        t,
+        t_stop,
+        k,
+        law,
+        r1,
+        r2,
+        stoich,
+        dn,
+        in_n,
+        dep_ptr,
+        dep_idx,
+        cond_w,
+        cond_op,
+        cond_thr,
+        t_out,
+        out,
+        i_out,
+        max_events,
+        a,
+        rng,
     )

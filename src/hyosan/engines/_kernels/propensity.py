@@ -21,10 +21,9 @@ def propensity(j, x, n_total, k, law, r1, r2, exact):
     a = x[r1[j]]
     if code == 1:
         return k[j] * a
-    if r1[j] == r2[j]:
-        b = a - 1.0 if exact else a
-    else:
-        b = x[r2[j]]
+    b = x[r2[j]]
+    if r1[j] == r2[j] and exact:
+        b = a - 1.0
     if code == 2:
         return k[j] * a * b
     if n_total <= 0.0:

@@ -95,9 +95,29 @@ def select_tau(x, a, crit, stoich, r1, r2, law, eps):
 
 @njit(cache=True)
 def tau_leap_run(
-    x, t, t_stop, k, law, r1, r2, stoich, dn, in_n, dep_ptr, dep_idx,
-    cond_w, cond_op, cond_thr, t_out, out, i_out, max_events, rng,
-    eps, n_critical, n_ssa,
+    x,
+    t,
+    t_stop,
+    k,
+    law,
+    r1,
+    r2,
+    stoich,
+    dn,
+    in_n,
+    dep_ptr,
+    dep_idx,
+    cond_w,
+    cond_op,
+    cond_thr,
+    t_out,
+    out,
+    i_out,
+    max_events,
+    rng,
+    eps,
+    n_critical,
+    n_ssa,
 ):
     """Tau-leap ``x`` (float64 counts, changed in place) from ``t`` towards ``t_stop``.
 
@@ -130,8 +150,27 @@ def tau_leap_run(
         if tau1 < n_ssa / a0:
             budget = min(_N_SSA_STEPS, max_events - n_events)
             status, t, i_out, done, c = direct_steps(
-                x, t, t_stop, k, law, r1, r2, stoich, dn, in_n, dep_ptr, dep_idx,
-                cond_w, cond_op, cond_thr, t_out, out, i_out, budget, a, rng,
+                x,
+                t,
+                t_stop,
+                k,
+                law,
+                r1,
+                r2,
+                stoich,
+                dn,
+                in_n,
+                dep_ptr,
+                dep_idx,
+                cond_w,
+                cond_op,
+                cond_thr,
+                t_out,
+                out,
+                i_out,
+                budget,
+                a,
+                rng,
             )
             n_events += done
             if status != BUDGET:

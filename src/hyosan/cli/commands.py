@@ -1,0 +1,222 @@
+"""The ``hyosan`` commands: list, run, validate, plot (DESIGN.md's contract)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hyosan.cli.main import guarded
+from hyosan.cli.progress import LazyProgress
+from hyosan.errors import InputError
+
+if TYPE_CHECKING:
+    from hyosan.scenario import Scenario
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="hyosan",
+    help="Zombie outbreaks from a classroom to a continent.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A scenario .toml file or the name of a built-in scenario.")
+]
+
+
+@app.command("list")
+@guarded
+def list_() -> None:
+    """List the built-in models and scenarios."""
+    from hyosan.model import BUILTIN_MODELS, builtin_model
+    from hyosan.scenario import list_scenarios
+
+    table = Table(title="built-in scenarios (hyosan run NAME)")
+    table.add_column("scenario", style="bold")
+    table.add_column("description")
+    for name, description in list_scenarios():
+        table.add_row(name, description)
+    out.print(table)
+    table = Table(title='built-in models (model = "NAME" in a scenario)')
+    table.add_column("model", style="bold")
+    table.add_column("compartments")
+    table.add_column("description")
+    for name in BUILTIN_MODELS:
+        m = builtin_model(name)
+        table.add_row(name, " ".join(m.compartments), m.description)
+    out.print(table)
+
+
+@app.command()
+@guarded
+def run(
+    scenario: ScenarioArg,
+    engine: Annotated[str | None, typer.Option(help="ode, ssa or tau.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the random numbers.")] = None,
+    runs: Annotated[int | None, typer.Option(help="Number of stochastic runs.")] = None,
+    t_end: Annotated[float | None, typer.Option(help="End time (in the scenario's unit).")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter or initial count: NAME=VALUE."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write totals, summary and scenario here.")
+    ] = None,
+) -> None:
+    """Run a scenario and print a summary; with --out, write its results."""
+    from hyosan.ensemble import simulate
+    from hyosan.results import summarize
+
+    sc = _prepare(scenario, engine, seed, runs, t_end, set_ or [])
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise InputError(
+            "not a folder",
+            source="--out",
+            value=str(out_dir),
+            allowed="a folder (created if missing)",
+        )
+    n_runs = sc.runs if sc.engine != "ode" else 1
+    with LazyProgress(err, total=n_runs * sc.time.end, label=f"{sc.name} ({sc.engine})") as bar:
+        result = simulate(sc, progress=lambda i, t, _e: bar.update(i * sc.time.end + t))
+    summary = summarize(result)
+    _print_summary(summary)
+    if out_dir is not None:
+        try:
+            path = result.save(out_dir)
+        except OSError as e:
+            raise InputError(
+                f"cannot write the results: {e.strerror or e}",
+                source="--out",
+                value=str(out_dir),
+                allowed="a folder you can write to",
+            ) from None
+        out.print(f"wrote [bold]{path}[/]: totals.parquet, summary.json, scenario.toml")
+
+
+@app.command()
+@guarded
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario file and say what it describes; run nothing."""
+    from hyosan.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    m = sc.model
+    out.print(
+        f"[green]ok[/]: {sc.name}: model {m.name} ({', '.join(m.compartments)}), "
+        f"{len(m.reactions)} reactions, {len(sc.interventions)} interventions, "
+        f"engine {sc.engine}, {sc.runs} run(s), t = 0..{sc.time.end:g} {sc.time.unit}"
+    )
+
+
+@app.command()
+@guarded
+def plot(
+    directory: Annotated[Path, typer.Argument(help="A folder written by `hyosan run --out`.")],
+) -> None:
+    """Draw the pictures of a finished run into its folder."""
+    from hyosan.io import load_result
+    from hyosan.viz import save_plots
+
+    result = load_result(directory)
+    for path in save_plots(result, directory):
+        out.print(f"wrote [bold]{path}[/]")
+
+
+def _prepare(
+    source: str,
+    engine: str | None,
+    seed: int | None,
+    runs: int | None,
+    t_end: float | None,
+    sets: list[str],
+) -> Scenario:
+    from hyosan.scenario import ENGINES, load_scenario
+
+    sc = load_scenario(source)
+    if engine is not None and engine not in ENGINES:
+        raise InputError(
+            "unknown engine", source="--engine", value=engine, allowed=", ".join(ENGINES)
+        )
+    if runs is not None and runs < 1:
+        raise InputError("at least one run", source="--runs", value=runs, allowed="an integer >= 1")
+    if seed is not None and seed < 0:
+        raise InputError("a seed is >= 0", source="--seed", value=seed, allowed="an integer >= 0")
+    if t_end is not None and not (0 < t_end < math.inf):
+        raise InputError(
+            "the end time must be positive", source="--t-end", value=t_end, allowed="a number > 0"
+        )
+    overrides = dict(_parse_set(s) for s in sets)
+    if overrides:
+        sc = sc.with_overrides(overrides)
+    changes: dict[str, object] = {}
+    if engine is not None:
+        changes["engine"] = engine
+    if seed is not None:
+        changes["seed"] = seed
+    if runs is not None:
+        changes["runs"] = runs
+    if t_end is not None:
+        changes["time"] = type(sc.time)(end=t_end, points=sc.time.points, unit=sc.time.unit)
+    if changes:
+        try:
+            sc = sc.replace(**changes)
+        except InputError as e:
+            raise InputError(
+                e.problem,
+                source=f"{source} with the options given",
+                key=e.key,
+                value=e.value,
+                allowed=e.allowed,
+            ) from None
+    return sc
+
+
+def _parse_set(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        if not sep or not name.strip():
+            raise ValueError
+        return name.strip(), float(value)
+    except ValueError:
+        raise InputError(
+            "cannot read this override",
+            source="--set",
+            value=text,
+            allowed="NAME=NUMBER, e.g. --set beta=2.5 or --set Z=10",
+        ) from None
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    agg = summary["aggregate"]
+    runs = summary["runs"]
+    table = Table(
+        title=f"{summary['scenario']}: {summary['engine']}, {runs} run(s), seed {summary['seed']}"
+    )
+    table.add_column("compartment")
+    table.add_column("final (mean)", justify="right")
+    if runs > 1:
+        table.add_column("final (sd)", justify="right")
+    for name, mean in agg["final_mean"].items():
+        row = [name, f"{mean:,.1f}"]
+        if runs > 1:
+            row.append(f"{agg['final_sd'][name]:,.1f}")
+        table.add_row(*row)
+    out.print(table)
+    unit = summary.get("time_unit", "")
+    peak_t = agg.get("peak_zombies_time_mean")
+    out.print(
+        f"peak zombies {agg['peak_zombies_mean']:,.1f} at t = "
+        f"{peak_t if peak_t is None else round(peak_t, 3)} {unit} (mean over runs); "
+        f"zombies took over in {agg['takeover_fraction']:.1%} of runs"
+        + (f" (± {agg['takeover_fraction_se']:.1%})" if runs > 1 else "")
+    )

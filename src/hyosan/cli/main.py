@@ -1,0 +1,64 @@
+"""Entry point: run the typer app and turn errors into exit codes.
+
+Exit status 0 done, 2 bad input (one message naming the file, the key, the
+value and what is allowed), 1 a fault of ours (a one-line summary, then the
+traceback). Every command is wrapped by :func:`guarded`, so typer's own
+usage errors (exit 2) and ours follow the same contract.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from hyosan.errors import InputError
+
+__all__ = ["guarded", "main"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a command: bad input exits 2 with one message, a bug exits 1 with a summary first."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except InputError as err:
+            print(f"hyosan: error: {err}", file=sys.stderr)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            print("hyosan: interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
+        except Exception as err:  # a fault of ours: summary first, then the traceback
+            print(
+                "hyosan: internal error (a bug in hyosan; please report it): "
+                f"{type(err).__name__}: {err}",
+                file=sys.stderr,
+            )
+            traceback.print_exc()
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``hyosan`` with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    The console script wraps it as ``sys.exit(main())``.
+    """
+    from hyosan.cli.commands import app
+
+    try:
+        app(args=argv, prog_name="hyosan")
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0

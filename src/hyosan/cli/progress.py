@@ -1,0 +1,54 @@
+"""A progress bar that appears only for work that takes more than a second."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+__all__ = ["LazyProgress"]
+
+
+class LazyProgress:
+    """Context manager; ``update(done)`` shows a bar once a second has passed."""
+
+    def __init__(self, console: Console, total: float, label: str, delay: float = 1.0) -> None:
+        self.console = console
+        self.total = total
+        self.label = label
+        self.delay = delay
+        self._start = time.perf_counter()
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> LazyProgress:
+        self._start = time.perf_counter()
+        return self
+
+    def update(self, done: float) -> None:
+        if self._progress is None:
+            if time.perf_counter() - self._start < self.delay:
+                return
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=self.total)
+        assert self._task is not None
+        self._progress.update(self._task, completed=done)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()

@@ -1,0 +1,314 @@
+"""The :class:`Result`: one type for the output of every engine.
+
+A result wraps an :class:`xarray.Dataset` with a fixed layout that the engines
+produce:
+
+- ``counts``: float64, dims ``("run", "time", "compartment")``, with coordinates
+  ``run`` (0..R-1, int64), ``time`` (the output grid, float64) and
+  ``compartment`` (names);
+- ``events``: int64, dims ``("run",)``, the number of stochastic events in each
+  run (0 for the ODE engine);
+- attributes (str, int or float only, so the dataset can be written to netCDF):
+  ``hyosan_version``, ``engine``, ``seed``, ``scenario_name``, ``model``,
+  ``humans`` and ``zombies`` (comma-joined compartment names), ``time_unit`` and
+  ``scenario_toml`` (the resolved scenario, or ``""``).
+
+Summaries are free functions in :mod:`hyosan.results.summaries`; files are
+written by :mod:`hyosan.io`; pictures are drawn by :mod:`hyosan.viz`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import xarray as xr
+
+from hyosan._typing import FloatArray, IntArray
+from hyosan.errors import InputError
+
+if TYPE_CHECKING:
+    import os
+
+__all__ = ["Result"]
+
+DIMS = ("run", "time", "compartment")
+"""Dimensions of the ``counts`` variable, in order."""
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Result:
+    """The counts of every compartment over time, for one or many runs.
+
+    The constructor only stores the dataset; engines and loaders build one with
+    :meth:`from_arrays`.
+
+    Parameters
+    ----------
+    dataset
+        A dataset with the layout described in :mod:`hyosan.results.result`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> counts = np.array([[[10.0, 1.0], [0.0, 11.0]]])  # 1 run, 2 times, 2 compartments
+    >>> r = Result.from_arrays(counts, [0.0, 1.0], ("S", "Z"), events=[11], engine="ssa",
+    ...                        seed=1, scenario_name="demo", model="sz", humans=("S",),
+    ...                        zombies=("Z",), time_unit="hour")
+    >>> r.runs, r.compartments
+    (1, ('S', 'Z'))
+    >>> r.totals.columns.tolist()
+    ['run', 'time', 'S', 'Z']
+    """
+
+    dataset: xr.Dataset
+
+    @classmethod
+    def from_arrays(
+        cls,
+        counts: npt.ArrayLike,
+        times: npt.ArrayLike,
+        compartments: Sequence[str],
+        *,
+        events: npt.ArrayLike,
+        engine: str,
+        seed: int,
+        scenario_name: str,
+        model: str,
+        humans: Sequence[str],
+        zombies: Sequence[str],
+        time_unit: str,
+        scenario_toml: str = "",
+    ) -> Result:
+        """Build a result from plain arrays.
+
+        Parameters
+        ----------
+        counts
+            Shape ``(runs, times, compartments)``.
+        times
+            The output grid, one value per time.
+        compartments
+            Compartment names, in the order of the last axis of ``counts``.
+        events
+            Number of stochastic events in each run, shape ``(runs,)``.
+        engine, seed, scenario_name, model, time_unit, scenario_toml
+            Provenance, stored as attributes.
+        humans, zombies
+            Which compartments count as humans and as zombies (for summaries).
+
+        Raises
+        ------
+        InputError
+            If the shapes disagree or ``humans``/``zombies`` name unknown compartments.
+        """
+        data = np.asarray(counts, dtype=np.float64)
+        grid = np.asarray(times, dtype=np.float64)
+        names = tuple(str(c) for c in compartments)
+        n_events = np.asarray(events, dtype=np.int64)
+        _check_shapes(data, grid, names, n_events)
+        for role, members in (("humans", humans), ("zombies", zombies)):
+            unknown = [c for c in members if c not in names]
+            if unknown:
+                raise InputError(
+                    "not a compartment of this result",
+                    key=role,
+                    value=unknown[0],
+                    allowed=", ".join(names),
+                )
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise InputError(
+                "a seed is a whole number", key="seed", value=seed, allowed="an integer"
+            )
+        coords = {
+            "run": np.arange(data.shape[0], dtype=np.int64),
+            "time": grid,
+            "compartment": np.array(names, dtype=str),
+        }
+        attrs: dict[str, Any] = {
+            "hyosan_version": _version(),
+            "engine": str(engine),
+            "seed": int(seed),
+            "scenario_name": str(scenario_name),
+            "model": str(model),
+            "humans": ",".join(humans),
+            "zombies": ",".join(zombies),
+            "time_unit": str(time_unit),
+            "scenario_toml": str(scenario_toml),
+        }
+        dataset = xr.Dataset(
+            {"counts": (DIMS, data), "events": (("run",), n_events)}, coords=coords, attrs=attrs
+        )
+        return cls(dataset)
+
+    # -- provenance -------------------------------------------------------------------
+
+    @property
+    def engine(self) -> str:
+        """The engine that produced the runs: ``"ode"``, ``"ssa"`` or ``"tau"``."""
+        return str(self.dataset.attrs["engine"])
+
+    @property
+    def seed(self) -> int:
+        """The seed the runs were started from."""
+        return int(self.dataset.attrs["seed"])
+
+    @property
+    def scenario_name(self) -> str:
+        """The scenario's name."""
+        return str(self.dataset.attrs.get("scenario_name", ""))
+
+    @property
+    def time_unit(self) -> str:
+        """The unit of :attr:`times` (``"day"``, ``"hour"``...)."""
+        return str(self.dataset.attrs.get("time_unit", ""))
+
+    @property
+    def humans(self) -> tuple[str, ...]:
+        """The compartments that count as humans."""
+        return _split(self.dataset.attrs.get("humans", ""))
+
+    @property
+    def zombies(self) -> tuple[str, ...]:
+        """The compartments that count as zombies."""
+        return _split(self.dataset.attrs.get("zombies", ""))
+
+    # -- data -------------------------------------------------------------------------
+
+    @property
+    def runs(self) -> int:
+        """Number of runs."""
+        return int(self.dataset.sizes["run"])
+
+    @property
+    def times(self) -> FloatArray:
+        """The output grid (a copy)."""
+        return np.array(self.dataset["time"].values, dtype=np.float64)
+
+    @property
+    def compartments(self) -> tuple[str, ...]:
+        """Compartment names, in order."""
+        return tuple(str(c) for c in self.dataset["compartment"].values)
+
+    @property
+    def counts(self) -> FloatArray:
+        """Counts as an array of shape ``(runs, times, compartments)``.
+
+        Any other dimension (such as ``patch``) is summed over.
+        """
+        da = self.dataset["counts"]
+        extra = [d for d in da.dims if d not in DIMS]
+        if extra:
+            da = da.sum(dim=extra)
+        return np.asarray(da.transpose(*DIMS).values, dtype=np.float64)
+
+    @property
+    def events(self) -> IntArray:
+        """Number of stochastic events in each run (0 for the ODE engine)."""
+        return np.asarray(self.dataset["events"].values, dtype=np.int64)
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """One row per (run, time): columns ``run``, ``time``, then one per compartment."""
+        counts = self.counts
+        n_runs, n_times, n_comps = counts.shape
+        frame = pd.DataFrame(
+            counts.reshape(n_runs * n_times, n_comps), columns=list(self.compartments)
+        )
+        frame.insert(0, "time", np.tile(self.times, n_runs))
+        frame.insert(0, "run", np.repeat(np.arange(n_runs, dtype=np.int64), n_times))
+        return frame
+
+    def to_xarray(self) -> xr.Dataset:
+        """The underlying dataset (a deep copy: changing it leaves the result alone)."""
+        return self.dataset.copy(deep=True)
+
+    def summary(self) -> dict[str, Any]:
+        """Per-run and aggregate summaries; see :func:`hyosan.results.summarize`."""
+        from hyosan.results.summaries import summarize
+
+        return summarize(self)
+
+    def save(self, directory: str | os.PathLike[str], *, scenario_toml: str | None = None) -> Path:
+        """Write ``totals.parquet``, ``summary.json`` and ``scenario.toml`` into ``directory``.
+
+        See :func:`hyosan.io.save_result`. Returns the directory.
+        """
+        from hyosan.io import save_result
+
+        return save_result(self, directory, scenario_toml=scenario_toml)
+
+    def __repr__(self) -> str:
+        times = self.times
+        span = f"{times[0]:g}–{times[-1]:g} {self.time_unit}" if times.size else "empty"
+        return (
+            f"Result(scenario={self.scenario_name!r}, engine={self.engine!r}, "
+            f"runs={self.runs}, times={times.size} ({span}), "
+            f"compartments={','.join(self.compartments)})"
+        )
+
+
+def _check_shapes(
+    data: FloatArray, grid: FloatArray, names: tuple[str, ...], events: IntArray
+) -> None:
+    if data.ndim != 3:
+        raise InputError(
+            "counts must have 3 axes (run, time, compartment)",
+            key="counts",
+            value=data.shape,
+            allowed="an array of shape (runs, times, compartments)",
+        )
+    n_runs, n_times, n_comps = data.shape
+    if n_runs < 1 or n_times < 1:
+        raise InputError(
+            "counts need at least one run and one time",
+            key="counts",
+            value=data.shape,
+            allowed="runs >= 1 and times >= 1",
+        )
+    if grid.shape != (n_times,):
+        raise InputError(
+            "times must have one value per time of counts",
+            key="times",
+            value=grid.shape,
+            allowed=f"shape ({n_times},)",
+        )
+    if len(names) != n_comps or len(set(names)) != n_comps:
+        raise InputError(
+            "compartments must be distinct, one per last axis of counts",
+            key="compartments",
+            value=names,
+            allowed=f"{n_comps} distinct names",
+        )
+    if any("," in n for n in names):
+        raise InputError(
+            "a compartment name cannot contain a comma",
+            key="compartments",
+            value=names,
+            allowed="identifiers such as S, Z, Ez",
+        )
+    if events.shape != (n_runs,):
+        raise InputError(
+            "events must have one value per run",
+            key="events",
+            value=events.shape,
+            allowed=f"shape ({n_runs},)",
+        )
+
+
+def _split(joined: object) -> tuple[str, ...]:
+    return tuple(part for part in str(joined).split(",") if part)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hyosan")
+    except PackageNotFoundError:
+        return "unknown"
