@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from hyosan._typing import FloatArray
 from hyosan.engines._kernels import CONDITION, REACHED, ode_rhs
@@ -58,6 +57,8 @@ class OdeEngine(Engine):
         i_out: int,
         rng: np.random.Generator,
     ) -> Step:
+        from scipy.integrate import solve_ivp  # here, so ssa and tau runs start faster
+
         m = model
 
         def rhs(_t: float, y: FloatArray) -> FloatArray:

@@ -109,21 +109,26 @@ def test_munz_scenarios_use_per_person_rates(name: str) -> None:
         assert s.parameters["rho"] == 0.005
     assert (s.initial["S"], s.initial["Z"]) == (500000, 1)
     assert sum(s.initial.values()) == 500001
-    assert (s.time.points, s.time.unit, s.runs) == (201, "day", 1)
+    assert (s.time.unit, s.runs) == ("day", 1)
 
 
-def test_munz_basic_runs_ten_days() -> None:
-    """munz-basic covers 10 days, as the brief and the paper's time scale ask."""
-    assert load_scenario("munz-basic").time.end == 10.0
+@pytest.mark.parametrize("name", ["munz-basic", "alemi"])
+def test_doomsday_scenarios_run_until_humans_are_gone(name: str) -> None:
+    """munz-basic and alemi last long enough for the ODE's humans to fall below one."""
+    import hyosan
+    from hyosan.results import time_below
+
+    result = hyosan.simulate(load_scenario(name), engine="ode")
+    assert time_below(result).iloc[0] < result.times[-1]
 
 
 def test_alemi_scenario_numbers() -> None:
-    """alemi: beta 1/day, kappa 0.8/day, one million people with 0.1% zombies, 60 days."""
+    """alemi: beta 1/day, kappa 0.8/day, one million people with 0.1% zombies, 150 days."""
     s = load_scenario("alemi")
     assert dict(s.parameters) == {"beta": 1.0, "kappa": 0.8}
     assert s.initial == {"S": 999000, "Z": 1000, "R": 0}
     assert s.initial["Z"] / sum(s.initial.values()) == 0.001
-    assert s.time.end == 60.0
+    assert s.time.end == 150.0
 
 
 def test_sir_scenario_numbers() -> None:
