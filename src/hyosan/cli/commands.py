@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -62,9 +63,17 @@ def list_() -> None:
 def run(
     scenario: ScenarioArg,
     engine: Annotated[str | None, typer.Option(help="ode, ssa or tau.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the random numbers.")] = None,
-    runs: Annotated[int | None, typer.Option(help="Number of stochastic runs.")] = None,
-    t_end: Annotated[float | None, typer.Option(help="End time (in the scenario's unit).")] = None,
+    # --seed, --runs and --t-end are read by _prepare, so that a bad value gets
+    # the same one-line message as any other bad input.
+    seed: Annotated[
+        str | None, typer.Option(metavar="N", help="Seed of the random numbers.")
+    ] = None,
+    runs: Annotated[
+        str | None, typer.Option(metavar="N", help="Number of stochastic runs.")
+    ] = None,
+    t_end: Annotated[
+        str | None, typer.Option(metavar="T", help="End time (in the scenario's unit).")
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter or initial count: NAME=VALUE."),
@@ -78,13 +87,8 @@ def run(
     from hyosan.results import summarize
 
     sc = _prepare(scenario, engine, seed, runs, t_end, set_ or [])
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise InputError(
-            "not a folder",
-            source="--out",
-            value=str(out_dir),
-            allowed="a folder (created if missing)",
-        )
+    if out_dir is not None:
+        _check_out(out_dir)
     n_runs = sc.runs if sc.engine != "ode" else 1
     with LazyProgress(err, total=n_runs * sc.time.end, label=f"{sc.name} ({sc.engine})") as bar:
         result = simulate(sc, progress=lambda i, t, _e: bar.update(i * sc.time.end + t))
@@ -132,12 +136,34 @@ def plot(
         out.print(f"wrote [bold]{path}[/]")
 
 
+def _check_out(out_dir: Path) -> None:
+    """Refuse an --out that cannot become a result folder before anything runs."""
+    for folder in (out_dir, *out_dir.absolute().parents):
+        if not folder.exists():
+            continue
+        if not folder.is_dir():
+            raise InputError(
+                "not a folder" if folder == out_dir else f"{folder} is a file, not a folder",
+                source="--out",
+                value=str(out_dir),
+                allowed="a folder (created if missing)",
+            )
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InputError(
+                f"cannot write in {folder}",
+                source="--out",
+                value=str(out_dir),
+                allowed="a folder you can write to",
+            )
+        return
+
+
 def _prepare(
     source: str,
     engine: str | None,
-    seed: int | None,
-    runs: int | None,
-    t_end: float | None,
+    seed_text: str | None,
+    runs_text: str | None,
+    t_end_text: str | None,
     sets: list[str],
 ) -> Scenario:
     from hyosan.scenario import ENGINES, load_scenario
@@ -147,17 +173,26 @@ def _prepare(
         raise InputError(
             "unknown engine", source="--engine", value=engine, allowed=", ".join(ENGINES)
         )
-    if runs is not None and runs < 1:
-        raise InputError("at least one run", source="--runs", value=runs, allowed="an integer >= 1")
-    if seed is not None and seed < 0:
-        raise InputError("a seed is >= 0", source="--seed", value=seed, allowed="an integer >= 0")
+    runs = _parse_int(runs_text, "--runs", "at least one run", "an integer >= 1", low=1)
+    seed = _parse_int(
+        seed_text,
+        "--seed",
+        "a seed is a whole number from 0 to 2**63 - 1",
+        "an integer from 0 to 9223372036854775807",
+        low=0,
+        high=2**63 - 1,
+    )
+    t_end = _parse_float(t_end_text, "--t-end")
     if t_end is not None and not (0 < t_end < math.inf):
         raise InputError(
             "the end time must be positive", source="--t-end", value=t_end, allowed="a number > 0"
         )
     overrides = dict(_parse_set(s) for s in sets)
     if overrides:
-        sc = sc.with_overrides(overrides)
+        # --set S=0.5 is fine with --engine ode even when the scenario asks for
+        # ssa (whose counts are whole): check the overrides with the engine that runs.
+        base = sc.replace(engine="ode") if engine == "ode" else sc
+        sc = base.with_overrides(overrides)
     changes: dict[str, object] = {}
     if engine is not None:
         changes["engine"] = engine
@@ -179,6 +214,33 @@ def _prepare(
                 allowed=e.allowed,
             ) from None
     return sc
+
+
+def _parse_int(
+    text: str | None, option: str, problem: str, allowed: str, *, low: int, high: int | None = None
+) -> int | None:
+    """``--runs 3``: a whole number from ``low`` to ``high``, or None when the option is absent."""
+    if text is None:
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise InputError("not a whole number", source=option, value=text, allowed=allowed) from None
+    if value < low or (high is not None and value > high):
+        raise InputError(problem, source=option, value=value, allowed=allowed)
+    return value
+
+
+def _parse_float(text: str | None, option: str) -> float | None:
+    """``--t-end 5``: a number, or None when the option is absent."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(
+            "not a number", source=option, value=text, allowed="a number > 0, e.g. 10 or 2.5"
+        ) from None
 
 
 def _parse_set(text: str) -> tuple[str, float]:

@@ -2,8 +2,9 @@
 
 Exit status 0 done, 2 bad input (one message naming the file, the key, the
 value and what is allowed), 1 a fault of ours (a one-line summary, then the
-traceback). Every command is wrapped by :func:`guarded`, so typer's own
-usage errors (exit 2) and ours follow the same contract.
+traceback). Every command is wrapped by :func:`guarded`; the parser's own
+usage errors (an unknown option, a missing argument) are caught by :func:`main`
+and printed the same way, as one ``hyosan: error:`` line with exit status 2.
 """
 
 from __future__ import annotations
@@ -57,8 +58,27 @@ def main(argv: list[str] | None = None) -> int:
     from hyosan.cli.commands import app
 
     try:
-        app(args=argv, prog_name="hyosan")
-    except SystemExit as done:
-        code = done.code
+        done = app(args=argv, prog_name="hyosan", standalone_mode=False)
+    except typer.TyperException as err:
+        # click's usage errors (unknown option, missing argument, ...): one line, like ours.
+        # The help that `hyosan` alone asks for has been printed already.
+        if type(err).__name__ != "NoArgsIsHelpError":
+            print(f"hyosan: error: {_usage_message(err)}", file=sys.stderr)
+        code = getattr(err, "exit_code", 2)
+        return code if isinstance(code, int) else 2
+    except typer.Abort:
+        print("hyosan: aborted", file=sys.stderr)
+        return 1
+    except SystemExit as stop:
+        code = stop.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    # Without standalone mode, an exit (typer.Exit, --help) comes back as its status.
+    return done if isinstance(done, int) else 0
+
+
+def _usage_message(err: typer.TyperException) -> str:
+    """``No such option: --bogus; see 'hyosan run --help'``."""
+    message = " ".join(err.format_message().split()).rstrip(".")
+    ctx = getattr(err, "ctx", None)
+    command = getattr(ctx, "command_path", "") or "hyosan"
+    return f"{message}; see '{command} --help'"

@@ -1,4 +1,8 @@
-"""A progress bar that appears only for work that takes more than a second."""
+"""A progress bar that appears only for work that takes more than a second.
+
+It is drawn only on a terminal: with stderr sent to a file or a pipe, a run
+that succeeds writes nothing there.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ class LazyProgress:
 
     def update(self, done: float) -> None:
         if self._progress is None:
-            if time.perf_counter() - self._start < self.delay:
+            if not self.console.is_terminal or time.perf_counter() - self._start < self.delay:
                 return
             self._progress = Progress(
                 TextColumn("{task.description}"),

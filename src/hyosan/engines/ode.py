@@ -85,6 +85,8 @@ class OdeEngine(Engine):
         t_end = float(sol.t_events[c][0]) if stopped else t_stop
         keep = np.flatnonzero(sol.t < t_end)
         out[i_out : i_out + len(keep)] = np.maximum(sol.y[:, keep].T, 0.0)
+        if len(keep) and sol.t[keep[0]] == t:
+            out[i_out] = x  # the state at the segment's start, exactly, not interpolated
         if stopped:
             x[:] = np.maximum(sol.y_events[c][0], 0.0)
             return Step(CONDITION, t_end, i_out + len(keep), 0, c)

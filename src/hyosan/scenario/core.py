@@ -162,6 +162,15 @@ class Scenario:
 
     def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
         """Exact and tau-leaping engines count people one by one."""
+        total = sum(float(v) for v in self.initial.values())
+        if total > 2**53:
+            raise InputError(
+                "the ssa and tau engines count people exactly only up to 2**53 in all",
+                source=self.source,
+                key=key_prefix,
+                value=total,
+                allowed="a total of at most 9,007,199,254,740,992, or --engine ode",
+            )
         for c, v in self.initial.items():
             if float(v) != int(v):
                 raise InputError(

@@ -58,6 +58,19 @@ _TYPE_WORDS = {
     "model_type": ("must be a table", "a table: [section] or { key = value }"),
 }
 
+_REQUIRED = {
+    "time": "a [time] table with at least end = NUMBER (when the simulation stops)",
+    "end": "a number > 0: when the simulation stops",
+    "model": 'a built-in model such as "sir", a path to a model .toml file, or a [model] table',
+    "compartments": 'a list of names, e.g. ["S", "I", "R"]',
+    "equation": 'a reaction such as "S + I -> I + I"',
+    "rate": 'a number >= 0 or an expression such as "beta" or "sigma * (1 - p)"',
+    "value": "a number >= 0",
+    "compartment": "the name of one of the model's compartments",
+    "fraction": "a number from 0 to 1",
+}
+"""What to write for a required key that is missing, by the key's last part."""
+
 
 def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     """Load a scenario from a ``.toml`` file or by the name of a built-in scenario.
@@ -81,6 +94,15 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         text = builtin_scenario_path(source).read_text(encoding="utf-8")
         return load_scenario_text(text, source=f"builtin:{source}", name=source)
     path = Path(source)
+    if path.is_dir():
+        # `hyosan run DIR --out ...` written for `hyosan run DIR/scenario.toml`
+        inside = path / "scenario.toml"
+        raise InputError(
+            "a folder, not a scenario file",
+            value=os.fspath(source),
+            allowed=f"a path to a .toml file{f' such as {inside}' if inside.is_file() else ''}"
+            f" or a built-in scenario ({', '.join(BUILTIN_SCENARIOS)})",
+        )
     if not path.is_file():
         raise InputError(
             "no such scenario file or built-in scenario",
@@ -279,7 +301,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as err:
         raise InputError(f"cannot read the file ({err.strerror})", source=source) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM (some Windows editors write one) is dropped
     except UnicodeDecodeError as err:
         raise InputError(
             f"not UTF-8 text (byte {err.start})", source=source, allowed="a TOML file in UTF-8"
@@ -327,7 +349,7 @@ def _input_error(err: ValidationError, source: str, key_prefix: str) -> InputErr
             "missing key",
             source=source,
             key=_join(key_prefix, _key_path(loc)),
-            allowed="this key is required",
+            allowed=_REQUIRED.get(str(loc[-1]) if loc else "", "this key is required"),
         )
     else:
         problem, allowed = _TYPE_WORDS.get(first["type"], (first["msg"], ""))
