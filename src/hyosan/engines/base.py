@@ -46,6 +46,11 @@ class Conditions:
     def __len__(self) -> int:
         return len(self.thresholds)
 
+    @property
+    def arrays(self) -> tuple[FloatArray, IntArray, FloatArray]:
+        """``(weights, ops, thresholds)``, in the kernels' order."""
+        return self.weights, self.ops, self.thresholds
+
 
 @dataclass(frozen=True, slots=True)
 class Step:

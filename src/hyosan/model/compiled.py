@@ -53,6 +53,21 @@ class CompiledModel:
     def n_reactions(self) -> int:
         return len(self.reactions)
 
+    @property
+    def kernel_arrays(self) -> tuple[FloatArray | IntArray, ...]:
+        """``(k, law, r1, r2, stoich_f, dn, in_n, dep_ptr, dep_idx)``, in the kernels' order."""
+        return (
+            self.k,
+            self.law,
+            self.r1,
+            self.r2,
+            self.stoich_f,
+            self.dn,
+            self.in_n,
+            self.dep_ptr,
+            self.dep_idx,
+        )
+
     def with_rates(self, k: FloatArray) -> CompiledModel:
         """The same model with new rate constants (after a parameter changed)."""
         fields = {name: getattr(self, name) for name in self.__slots__}

@@ -23,26 +23,7 @@ def _args(model: str, x0: list[float], cond: Conditions | None = None) -> tuple:
     m = compile_model(builtin_model(model))
     c = cond or Conditions.build([], m.compartments)
     out = np.zeros((len(TIMES), m.n_compartments))
-    return (
-        np.array(x0),
-        0.0,
-        10.0,
-        m.k,
-        m.law,
-        m.r1,
-        m.r2,
-        m.stoich_f,
-        m.dn,
-        m.in_n,
-        m.dep_ptr,
-        m.dep_idx,
-        c.weights,
-        c.ops,
-        c.thresholds,
-        TIMES,
-        out,
-        0,
-    )
+    return (np.array(x0), 0.0, 10.0, *m.kernel_arrays, *c.arrays, TIMES, out, 0)
 
 
 def _fresh(args: tuple) -> tuple:
