@@ -8,7 +8,8 @@ References
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -16,6 +17,8 @@ from hyosan._typing import FloatArray
 from hyosan.engines._kernels import tau_leap_run
 from hyosan.engines.base import Conditions, Engine, Step
 from hyosan.model import CompiledModel
+
+_kernel: Callable[..., Any] = tau_leap_run  # numba's Dispatcher type does not know the signature
 
 __all__ = ["TauLeap"]
 
@@ -63,7 +66,7 @@ class TauLeap(Engine):
         i_out: int,
         rng: np.random.Generator,
     ) -> Step:
-        status, t_new, i_new, events, cond = tau_leap_run(
+        status, t_new, i_new, events, cond = _kernel(
             x,
             t,
             t_stop,
