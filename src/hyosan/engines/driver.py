@@ -23,7 +23,7 @@ from hyosan.engines._kernels import BUDGET, CONDITION, REACHED
 from hyosan.engines.base import Conditions, Engine
 from hyosan.errors import EngineError
 from hyosan.interventions import Intervention, apply_intervention
-from hyosan.model import Model, compile_model, rate_constants
+from hyosan.model import CompiledModel, Model, compile_model, rate_constants
 
 __all__ = ["run_path"]
 
@@ -40,11 +40,16 @@ def run_path(
     engine: Engine,
     rng: np.random.Generator,
     progress: Progress | None = None,
+    compiled: CompiledModel | None = None,
 ) -> tuple[FloatArray, int]:
-    """Simulate one path; return counts on the grid ``(len(times), C)`` and the event count."""
+    """Simulate one path; return counts on the grid ``(len(times), C)`` and the event count.
+
+    ``compiled`` is ``compile_model(model, parameters)`` when the caller has it
+    already (an ensemble compiles once for all its runs).
+    """
     comps = model.compartments
     values = dict(parameters)
-    cm = compile_model(model, values)
+    cm = compiled if compiled is not None else compile_model(model, values)
     x = np.array(x0, dtype=np.float64)
     out = np.empty((len(times), len(comps)))
     t_end = float(times[-1])

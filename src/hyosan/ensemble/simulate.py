@@ -16,6 +16,7 @@ import numpy as np
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, get_engine, run_path
+from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
 from hyosan.scenario import Scenario, scenario_to_toml
 
@@ -26,20 +27,38 @@ RunProgress = Callable[[int, float, int], None]
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
-    """Everything one run needs; small and picklable for process and Dask executors."""
+class _Plan:
+    """What every run of one ensemble shares, prepared once."""
 
     scenario: Scenario
     engine: Engine
+    compiled: CompiledModel
+    x0: FloatArray
+    times: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything one run needs; small and picklable for process and Dask executors."""
+
+    plan: _Plan
     seed: np.random.SeedSequence
 
     def __call__(
         self, progress: Callable[[float, int], None] | None = None
     ) -> tuple[FloatArray, int]:
-        s = self.scenario
+        p, s = self.plan, self.plan.scenario
         rng = np.random.Generator(np.random.PCG64(self.seed))
         return run_path(
-            s.model, s.parameters, s.x0, s.time.times, s.interventions, self.engine, rng, progress
+            s.model,
+            s.parameters,
+            p.x0,
+            p.times,
+            s.interventions,
+            p.engine,
+            rng,
+            progress,
+            compiled=p.compiled,
         )
 
 
@@ -96,7 +115,14 @@ def simulate(
     n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
     recorded, seeds = spawn_seeds(seed if seed is not None else scenario.seed, n)
     resolved = scenario.replace(engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None)
-    jobs = [_Job(resolved, eng, s) for s in seeds]
+    plan = _Plan(
+        resolved,
+        eng,
+        compile_model(resolved.model, resolved.parameters),
+        resolved.x0,
+        resolved.time.times,
+    )
+    jobs = [_Job(plan, s) for s in seeds]
     if executor is None:
         paths = [job(_for_run(progress, i)) for i, job in enumerate(jobs)]
     else:

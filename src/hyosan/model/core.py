@@ -7,6 +7,7 @@ run on.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -93,13 +94,18 @@ class Reaction:
     @property
     def rate_expression(self) -> RateExpression:
         """The parsed rate."""
-        return RateExpression.parse(self.rate)
+        return _parse_rate(self.rate)
 
     def change(self) -> Counter[str]:
         """Net change of each compartment when the reaction fires once."""
         delta: Counter[str] = Counter(self.products)
         delta.subtract(Counter(self.reactants))
         return delta
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_rate(text: str) -> RateExpression:
+    return RateExpression.parse(text)
 
 
 def _side(text: str, equation: str) -> tuple[str, ...]:
