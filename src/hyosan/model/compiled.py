@@ -7,6 +7,8 @@ The arrays (all C-contiguous, int64 or float64):
 - ``k[j]``: its rate constant for the chosen parameter values;
 - ``stoich[j, i]``: net change of compartment ``i`` when ``j`` fires
   (``stoich_f`` holds the same numbers as float64 for the kernels);
+- ``chg_ptr``, ``chg_idx``, ``chg_val``: the same changes in CSR form, only
+  the compartments a reaction changes (what the exact kernel applies);
 - ``dn[j]``: the change of ``N`` when ``j`` fires;
 - ``in_n[i]``: 1 if compartment ``i`` is counted in ``N``, else 0;
 - ``dep_ptr``, ``dep_idx``: in CSR form, the reactions whose propensity can
@@ -40,6 +42,9 @@ class CompiledModel:
     k: FloatArray
     stoich: IntArray
     stoich_f: FloatArray
+    chg_ptr: IntArray
+    chg_idx: IntArray
+    chg_val: FloatArray
     dn: FloatArray
     in_n: FloatArray
     dep_ptr: IntArray
@@ -55,13 +60,16 @@ class CompiledModel:
 
     @property
     def kernel_arrays(self) -> tuple[FloatArray | IntArray, ...]:
-        """``(k, law, r1, r2, stoich_f, dn, in_n, dep_ptr, dep_idx)``, in the kernels' order."""
+        """The arrays the kernels take, in their order (``k`` ... ``dep_idx``)."""
         return (
             self.k,
             self.law,
             self.r1,
             self.r2,
             self.stoich_f,
+            self.chg_ptr,
+            self.chg_idx,
+            self.chg_val,
             self.dn,
             self.in_n,
             self.dep_ptr,
@@ -111,6 +119,7 @@ def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -
         for c, n in r.change().items():
             stoich[j, idx[c]] += n
     in_n = np.array([1.0 if c in model.counted else 0.0 for c in comps])
+    chg_ptr, chg_idx, chg_val = _changes(stoich)
     dep_ptr, dep_idx = _dependencies(law, r1, r2, stoich, in_n)
     return CompiledModel(
         compartments=comps,
@@ -121,11 +130,21 @@ def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -
         k=rate_constants(model, values),
         stoich=stoich,
         stoich_f=stoich.astype(np.float64),
+        chg_ptr=chg_ptr,
+        chg_idx=chg_idx,
+        chg_val=chg_val,
         dn=stoich @ in_n,
         in_n=in_n,
         dep_ptr=dep_ptr,
         dep_idx=dep_idx,
     )
+
+
+def _changes(stoich: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """The nonzero entries of each stoichiometry row, in CSR form."""
+    rows, cols = np.nonzero(stoich)
+    ptr = np.searchsorted(rows, np.arange(stoich.shape[0] + 1)).astype(np.int64)
+    return ptr, cols.astype(np.int64), stoich[rows, cols].astype(np.float64)
 
 
 def _dependencies(

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from hyosan.engines._kernels.conditions import first_condition
-from hyosan.engines._kernels.propensity import propensities, propensity
+from hyosan.engines._kernels.propensity import propensities
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
 
@@ -42,6 +42,29 @@ def record_until(x, t_limit, t_out, out, i_out):
 
 
 @njit(cache=True)
+def branch_free_laws(law, r1, r2, nc):
+    """Reactant indices into the padded counts, and the per-reaction corrections.
+
+    ``q1``, ``q2`` point at slot ``nc`` (which holds 1.0) where a reaction has
+    fewer than two reactants; ``same`` is 1.0 for a mass-action or frequency
+    reaction whose two reactants are one compartment (``X (X - 1)``); ``freq``
+    marks frequency-dependent reactions.
+    """
+    nr = law.shape[0]
+    q1 = np.empty(nr, dtype=np.int64)
+    q2 = np.empty(nr, dtype=np.int64)
+    same = np.zeros(nr)
+    freq = np.zeros(nr, dtype=np.bool_)
+    for j in range(nr):
+        q1[j] = r1[j] if law[j] >= 1 else nc
+        q2[j] = r2[j] if law[j] >= 2 else nc
+        if law[j] >= 2 and r1[j] == r2[j]:
+            same[j] = 1.0
+        freq[j] = law[j] == 3
+    return q1, q2, same, freq
+
+
+@njit(cache=True)
 def direct_steps(
     x,
     t,
@@ -51,6 +74,9 @@ def direct_steps(
     r1,
     r2,
     stoich,
+    chg_ptr,
+    chg_idx,
+    chg_val,
     dn,
     in_n,
     dep_ptr,
@@ -69,14 +95,29 @@ def direct_steps(
 
     ``a`` holds the propensities on entry and on exit (work array).
     Returns ``(status, t, i_out, n_events, condition)``.
+
+    The loop works on a copy ``xe`` of the counts with one more slot that
+    holds 1.0, and on reactant indices that point to that slot where a
+    reaction has fewer than two reactants; every propensity is then
+    ``k * xe[q1] * (xe[q2] - same) * (1/N if frequency dependent)``, with no
+    branch on the rate law (see docs/design/performance.md).
     """
     nr = k.shape[0]
     nc = x.shape[0]
+    xe = np.empty(nc + 1)
+    xe[:nc] = x
+    xe[nc] = 1.0
+    q1, q2, same, freq = branch_free_laws(law, r1, r2, nc)
     n_total = 0.0
     for i in range(nc):
         n_total += in_n[i] * x[i]
+    inv_n = 1.0 / n_total if n_total > 0.0 else 0.0
+    n_out = t_out.shape[0]
+    next_out = t_out[i_out] if i_out < n_out else math.inf
     n_cond = cond_thr.shape[0]
     n_events = 0
+    status = BUDGET
+    cond = -1
     while n_events < max_events:
         a0 = 0.0
         for j in range(nr):
@@ -84,10 +125,13 @@ def direct_steps(
         t_next = math.inf
         if a0 > 0.0:
             t_next = t - math.log(1.0 - rng.random()) / a0
+        if t_next >= next_out:
+            i_out = record_until(xe[:nc], min(t_next, t_stop), t_out, out, i_out)
+            next_out = t_out[i_out] if i_out < n_out else math.inf
         if t_next >= t_stop:
-            i_out = record_until(x, t_stop, t_out, out, i_out)
-            return REACHED, t_stop, i_out, n_events, -1
-        i_out = record_until(x, t_next, t_out, out, i_out)
+            t = t_stop
+            status = REACHED
+            break
         target = rng.random() * a0
         acc = 0.0
         j = 0
@@ -98,19 +142,24 @@ def direct_steps(
             j += 1
         while a[j] == 0.0:  # rounding at the top end: step back to a live reaction
             j -= 1
-        for i in range(nc):
-            x[i] += stoich[j, i]
-        n_total += dn[j]
+        for p in range(chg_ptr[j], chg_ptr[j + 1]):
+            xe[chg_idx[p]] += chg_val[p]
+        if dn[j] != 0.0:
+            n_total += dn[j]
+            inv_n = 1.0 / n_total if n_total > 0.0 else 0.0
         t = t_next
         for p in range(dep_ptr[j], dep_ptr[j + 1]):
             m = dep_idx[p]
-            a[m] = propensity(m, x, n_total, k, law, r1, r2, True)
+            am = k[m] * xe[q1[m]] * (xe[q2[m]] - same[m])
+            a[m] = am * inv_n if freq[m] else am
         n_events += 1
         if n_cond > 0:
-            c = first_condition(x, cond_w, cond_op, cond_thr)
-            if c >= 0:
-                return CONDITION, t, i_out, n_events, c
-    return BUDGET, t, i_out, n_events, -1
+            cond = first_condition(xe[:nc], cond_w, cond_op, cond_thr)
+            if cond >= 0:
+                status = CONDITION
+                break
+    x[:] = xe[:nc]
+    return status, t, i_out, n_events, cond
 
 
 @njit(cache=True)
@@ -123,6 +172,9 @@ def ssa_direct_run(
     r1,
     r2,
     stoich,
+    chg_ptr,
+    chg_idx,
+    chg_val,
     dn,
     in_n,
     dep_ptr,
@@ -144,7 +196,7 @@ def ssa_direct_run(
         Counts; updated in place.
     t, t_stop : float
         Start and stop time of this segment.
-    k, law, r1, r2, stoich, dn, in_n, dep_ptr, dep_idx : arrays
+    k, law, r1, r2, stoich, chg_ptr, chg_idx, chg_val, dn, in_n, dep_ptr, dep_idx : arrays
         The compiled model (``dn[j]`` is the change of ``N`` when ``j`` fires).
     cond_w, cond_op, cond_thr : arrays
         Stop conditions (see ``conditions.first_condition``); may be empty.
@@ -169,6 +221,9 @@ def ssa_direct_run(
         r1,
         r2,
         stoich,
+        chg_ptr,
+        chg_idx,
+        chg_val,
         dn,
         in_n,
         dep_ptr,
