@@ -1,0 +1,241 @@
+"""The markdown of a benchmark run: targets, one table per N, what each contender times."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from contenders import CONTENDERS
+
+HERE = Path(__file__).resolve().parent
+TARGET_N = 1_000_000
+HUNDREDFOLD = ("gillespy2-numpy", "mesa", "eon")
+
+Row = dict[str, Any]
+
+
+def secs(x: float) -> str:
+    if x < 0.01:
+        return f"{x * 1e3:.2f} ms"
+    return f"{x:,.0f} s" if x >= 100 else f"{x:.{1 if x >= 10 else 2}f} s"
+
+
+def rate(x: float | None) -> str:
+    if x is None:
+        return "—"
+    for scale, unit in ((1e6, "M/s"), (1e3, "k/s")):
+        if x >= scale:
+            return f"{x / scale:.{1 if x >= 10 * scale else 2}f} {unit}"
+    return f"{x:.1f} /s"
+
+
+def times(x: float) -> str:
+    return f"{x:,.0f}×" if x >= 10 else f"{x:.{2 if x < 1 else 1}f}×"
+
+
+def _find(rows: list[Row], name: str, n: int) -> Row | None:
+    return next((r for r in rows if r["contender"] == name and r["n"] == n), None)
+
+
+def _ok(row: Row | None) -> bool:
+    return row is not None and row["status"] == "ok"
+
+
+def wall_of(row: Row) -> tuple[float, str] | None:
+    """The row's end-to-end seconds and how it is known: "", ">" (bound) or "≈" (estimate)."""
+    if row["status"] == "ok":
+        return row["wall_s"], ""
+    if row["status"] == "over limit":
+        return row["limit_s"], ">"
+    if "estimate_s" in row:
+        return row["estimate_s"], "≈"
+    return None
+
+
+def speedup(row: Row, ref: Row | None) -> str:
+    """How many times longer ``row`` takes than ``ref`` end to end, with its qualifier."""
+    w = wall_of(row)
+    if w is None or not _ok(ref):
+        return "—"
+    assert ref is not None
+    value, how = w
+    text = f"{how} {times(value / ref['wall_s'])}".strip()
+    return text + " (est.)" if how == "≈" else text
+
+
+def _cell_wall(row: Row) -> str:
+    if CONTENDERS[row["contender"]].warm:
+        return "n/a (warm, repeated)"
+    w = wall_of(row)
+    if w is None:
+        return "—"
+    value, how = w
+    if how == "≈":
+        return f"≈ {secs(value)} (est. from N = {row['estimated_from_n']:,})"
+    return f"{how} {secs(value)}".strip()
+
+
+def _status(row: Row) -> str:
+    text = row["status"]
+    if row.get("reason"):
+        text += f": {row['reason']}"
+    if row.get("attempts", 1) > 1:
+        text += f" (seed {row['seed']}: {row['attempts'] - 1} earlier outbreak(s) died out)"
+    if row["status"] == "ok" and not (row["absorbed"] and row["conserved"]):
+        text += " — WARNING: did not end with S = 0 or Z = 0, or S + Z + R != N"
+    return text
+
+
+def size_table(rows: list[Row], n: int) -> list[str]:
+    ref, kernel = _find(rows, "hyosan-ssa", n), _find(rows, "hyosan-ssa-kernel", n)
+    out = [
+        "| contender | end to end | run | compile / setup | events | events/s (run) "
+        "| peak RSS | final S / Z / R | hyosan-ssa e2e faster by "
+        "| hyosan kernel events/s ÷ this | status |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
+    ]
+    for row in (r for r in rows if r["n"] == n and not r.get("warm_up")):
+        c = CONTENDERS[row["contender"]]
+        ok = row["status"] == "ok"
+        fixed = row.get("compile_s", row.get("setup_s"))
+        events_rate = rate(row.get("events_per_s")) + (" †" if c.kind != "exact" else "")
+        final = f"{row['S']:,} / {row['Z']:,} / {row['R']:,}" if ok else "—"
+        if ok and "steps" in row:
+            final += f" ({row['steps']} steps)"
+        vs_kernel = "—"
+        mine = c.name.startswith("hyosan")
+        if ok and not mine and _ok(kernel) and row.get("events_per_s"):
+            assert kernel is not None
+            vs_kernel = times(kernel["events_per_s"] / row["events_per_s"])
+            vs_kernel += " †" if c.kind != "exact" else ""
+        cells = [
+            f"{c.name}",
+            _cell_wall(row),
+            secs(row["run_s"]) if ok else "—",
+            secs(fixed) if ok and fixed is not None else "—",
+            f"{row['events']:,}" if ok else "—",
+            events_rate if ok else "—",
+            f"{row['peak_rss_mb']:,.0f} MB" if "peak_rss_mb" in row else "—",
+            final,
+            "1×" if c.name == "hyosan-ssa" else "—" if c.warm else speedup(row, ref),
+            vs_kernel,
+            _status(row),
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def _verdict(ok: bool, how: str) -> str:
+    if how == ">":
+        return "met (lower bound)" if ok else "not shown (lower bound too low)"
+    word = "met" if ok else "NOT met"
+    return word + (" (estimate)" if how == "≈" else "")
+
+
+def targets(data: dict[str, Any]) -> list[str]:
+    rows: list[Row] = data["rows"]
+    out = ["| target | measured | verdict |", "| --- | --- | --- |"]
+    for n in data["sizes"]:
+        k, c = _find(rows, "hyosan-ssa-kernel", n), _find(rows, "ceiling", n)
+        if _ok(k) and _ok(c):
+            assert k is not None and c is not None
+            share = k["events_per_s"] / c["events_per_s"]
+            out.append(
+                f"| exact SSA ≥ 0.8× the ceiling's events/s, N = {n:,} | {share:.2f}× "
+                f"({rate(k['events_per_s'])} vs {rate(c['events_per_s'])}) "
+                f"| {_verdict(share >= 0.8, '')} |"
+            )
+    ref = _find(rows, "hyosan-ssa", TARGET_N)
+    if _ok(ref):
+        assert ref is not None
+        for name, need in [(p, 100.0) for p in HUNDREDFOLD] + [("gillespy2-cpp", 1.0)]:
+            row = _find(rows, name, TARGET_N)
+            label = f"N = 1e6 end to end: ≥ {need:.0f}× faster than {name}"
+            if name == "gillespy2-cpp":
+                label = "N = 1e6 end to end: faster than gillespy2-cpp incl. its compile step"
+            w = wall_of(row) if row else None
+            if row is None or w is None:
+                reason = row.get("reason", "not run") if row else "not in this run"
+                out.append(f"| {label} | not measurable: {reason} | — |")
+                continue
+            value, how = w
+            ratio = value / ref["wall_s"]
+            shown = f"{speedup(row, ref)} ({_cell_wall(row)} vs {secs(ref['wall_s'])})"
+            out.append(f"| {label} | {shown} | {_verdict(ratio >= need, how)} |")
+    school, cli = data["school"], data["cli_start"]
+    if school.get("status") == "ok":
+        s = school["simulate_s"]
+        out.append(
+            f"| {school['runs']:,} runs of `school` in under 10 s | simulate {secs(s)} "
+            f"(process {secs(school['process_wall_s'])}) | {_verdict(s < 10, '')} |"
+        )
+    if cli.get("status") == "ok":
+        m = cli["median_s"]
+        out.append(
+            f"| `{cli['command']}` under 2 s, warm cache | median {secs(m)} of "
+            f"{len(cli['times_s'])} | {_verdict(m < 2, '')} |"
+        )
+    return out
+
+
+def contender_notes() -> list[str]:
+    out = []
+    for c in CONTENDERS.values():
+        source = (HERE / "contenders" / f"{c.module}.py").read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(source)) or ""
+        out += [f"### {c.name} (`contenders/{c.module}.py`)", "", doc.partition(": ")[2], ""]
+    return out
+
+
+def render(data: dict[str, Any]) -> str:
+    m = data["machine"]
+    load = data["load_average"]
+    busy = max(*load["start"], *load["end"]) > 1
+    lines = [
+        "# hyosan beside its peers: Alemi's SZR, well mixed",
+        "",
+        f"`{data['command']}` on {m['date']}: {m['cpu_model']}, {m['cpus']} cores, every "
+        f"process pinned to core {m['pinned_to_cpu']}, {m['memory_gb']} GB; hyosan "
+        f"{m['versions']['hyosan']} at {m['hyosan_commit']}. Load average "
+        f"{', '.join(f'{x:.2f}' for x in load['start'])} at the start, "
+        f"{', '.join(f'{x:.2f}' for x in load['end'])} at the end"
+        + (
+            ": above 1, so other work shared the machine and the figures are noisy (±20% and more)."
+            if busy
+            else "."
+        ),
+        "",
+        f"The suite took {secs(data['suite_wall_s'])}.",
+        "",
+        "Model: bite S + Z -> 2 Z at beta S Z / N, kill S + Z -> S + R at kappa S Z / N, "
+        f"beta = {data['model']['beta']}, kappa = {data['model']['kappa']} per day, 0.1% "
+        "zombies at the start (at least 1), until humans or zombies are gone. Time limit "
+        f"{data['limit_s']:.0f} s per process ({data['target_limit_s']:.0f} s at N = 1e6).",
+        "",
+        "## Targets of the issue",
+        "",
+        *targets(data),
+        "",
+        "## Results by N",
+        "",
+        "*End to end*: the process from launch to exit (interpreter start-up, imports, "
+        "caches, compilation, the run). *Run*: the part each contender times inside "
+        "(see Contenders). *Events*: bites + kills, read off the final counts. "
+        "*hyosan-ssa e2e faster by*: this row's end-to-end time ÷ hyosan-ssa's; `>` where "
+        "this row hit the time limit, `≈ … (est.)` where it was not run and its time is "
+        "extrapolated from a smaller N. † tau-leaping and agent models: state changes per "
+        "second, not exact events; they do not compare one to one with exact simulators.",
+        "",
+    ]
+    for n in data["sizes"]:
+        lines += [f"### N = {n:,}", "", *size_table(data["rows"], n), ""]
+    lines += ["## Contenders", "", *contender_notes()]
+    lines += ["## Versions", "", "| package | version |", "| --- | --- |"]
+    lines += [f"| {k} | {v} |" for k, v in m["versions"].items()]
+    lines += [
+        "",
+        "Figures in `results.json`, warm-up runs (N = 100, untimed for the table) included.",
+        "",
+    ]
+    return "\n".join(lines)
