@@ -36,13 +36,14 @@ def checks(outdir: Path, quick: bool) -> Iterator[Check]:
     runs = 2000 if quick else 10_000
     rng = np.random.default_rng(20151102)
     yield _closed_form(outdir, rng)
-    yield _path_count()
-    yield _gamblers_ruin()
+    figure = ("alemi_takeover.png",)  # drawn below; it illustrates all four takeover checks
+    yield dataclasses.replace(_path_count(), figures=figure)
+    yield dataclasses.replace(_gamblers_ruin(), figures=figure)
     estimates: list[tuple[int, float, float, float]] = []
     ssa = _takeover_engine(DirectSSA(), runs, rng, estimates)
     _takeover_figure(outdir / "alemi_takeover.png", estimates)
     yield dataclasses.replace(ssa, figures=("alemi_takeover.png",))
-    yield _takeover_engine(TauLeap(), runs, rng, [])
+    yield dataclasses.replace(_takeover_engine(TauLeap(), runs, rng, []), figures=figure)
 
 
 def _closed_form(outdir: Path, rng: np.random.Generator) -> Check:

@@ -20,6 +20,7 @@ the global error is below ``nfev F sqrt(n) (rtol max|y| + atol)``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -77,10 +78,12 @@ UNITS = (
 def checks(outdir: Path, quick: bool) -> Iterator[Check]:
     """The Munz checks; ``quick``: 2000 exact runs per R0, not 20000 (sweep: 1000, not 4000)."""
     rng = np.random.default_rng(20090601)
-    yield _no_coexistence(rng)
+    # checks without a figure of their own show the figure that illustrates them
+    phase, sweep = ("munz_basic_equilibria.png",), ("munz_quarantine_ode.png",)
+    yield dataclasses.replace(_no_coexistence(rng), figures=phase)
     yield _disease_free_unstable(outdir, rng)
-    yield _doomsday_stable()
-    yield _quarantine_r0(rng)
+    yield dataclasses.replace(_doomsday_stable(), figures=phase)
+    yield dataclasses.replace(_quarantine_r0(rng), figures=sweep)
     yield _quarantine_ode(outdir)
     yield _quarantine_ssa(
         outdir, rng, runs=2000 if quick else 20_000, sweep=1000 if quick else 4000
