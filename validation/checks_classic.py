@@ -23,6 +23,7 @@ from hyosan.analytic import (
     km_final_size,
     pooled_chi_square,
     pure_death_pmf,
+    sir_final_size_by_linear_algebra,
     sir_final_size_distribution,
 )
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
@@ -221,28 +222,12 @@ def _km_figure(path: Path, sims: dict[float, np.ndarray], n: int, i0: int) -> No
 # -- exact final-size distribution -----------------------------------------------
 
 
-def _final_size_by_linear_algebra(s0: int, i0: int, r0: float) -> np.ndarray:
-    n = s0 + i0
-    transient = [(s, i) for s in range(s0 + 1) for i in range(1, n + 1 - s)]
-    index = {state: k for k, state in enumerate(transient)}
-    q = np.zeros((len(transient), len(transient)))
-    absorb = np.zeros((len(transient), s0 + 1))
-    for (s, i), k in index.items():
-        p = r0 * s / (r0 * s + n)
-        if s > 0:
-            q[k, index[(s - 1, i + 1)]] += p
-        if i > 1:
-            q[k, index[(s, i - 1)]] += 1 - p
-        else:
-            absorb[k, s0 - s] += 1 - p
-    return np.linalg.solve(np.eye(len(transient)) - q, absorb)[index[(s0, i0)]]
-
-
 def _final_size_math() -> Check:
     worst = max(
         float(
             np.abs(
-                sir_final_size_distribution(s0, i0, r0) - _final_size_by_linear_algebra(s0, i0, r0)
+                sir_final_size_distribution(s0, i0, r0)
+                - sir_final_size_by_linear_algebra(s0, i0, r0)
             ).max()
         )
         for s0, i0, r0 in [(1, 1, 2.0), (7, 1, 1.5), (6, 3, 4.0), (9, 2, 0.7), (12, 1, 2.5)]

@@ -29,6 +29,7 @@ from hyosan.analytic import (
     km_final_size,
     pooled_chi_square,
     pure_death_pmf,
+    sir_final_size_by_linear_algebra,
     sir_final_size_distribution,
 )
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
@@ -131,31 +132,12 @@ def test_ssa_mean_final_size_is_km_at_large_n() -> None:
 # -- exact final-size distribution --------------------------------------------
 
 
-def _final_size_by_linear_algebra(s0: int, i0: int, r0: float) -> np.ndarray:
-    """Absorption probabilities of the embedded chain from (I - Q) B = R, states enumerated."""
-    n = s0 + i0
-    transient = [(s, i) for s in range(s0 + 1) for i in range(1, n + 1 - s)]
-    index = {state: k for k, state in enumerate(transient)}
-    q = np.zeros((len(transient), len(transient)))
-    absorb = np.zeros((len(transient), s0 + 1))
-    for (s, i), k in index.items():
-        p = r0 * s / (r0 * s + n)
-        if s > 0:
-            q[k, index[(s - 1, i + 1)]] += p
-        if i > 1:
-            q[k, index[(s, i - 1)]] += 1 - p
-        else:
-            absorb[k, s0 - s] += 1 - p
-    b = np.linalg.solve(np.eye(len(transient)) - q, absorb)
-    return b[index[(s0, i0)]]
-
-
 @pytest.mark.parametrize(("s0", "i0", "r0"), [(1, 1, 2.0), (7, 1, 1.5), (6, 3, 4.0), (9, 2, 0.7)])
 def test_final_size_dp_equals_linear_algebra(s0: int, i0: int, r0: float) -> None:
     """The DP over (S, I) equals the absorption probabilities found by a linear solve."""
     dp = sir_final_size_distribution(s0, i0, r0)
     # Both exact up to rounding: O(states) operations of size <= 1, condition number ~ states.
-    np.testing.assert_allclose(dp, _final_size_by_linear_algebra(s0, i0, r0), atol=1e-13)
+    np.testing.assert_allclose(dp, sir_final_size_by_linear_algebra(s0, i0, r0), atol=1e-13)
     assert dp.sum() == pytest.approx(1.0, abs=1e-13)
 
 

@@ -18,6 +18,7 @@ from hyosan.analytic.classic import (
     km_final_size,
     pooled_chi_square,
     pure_death_pmf,
+    sir_final_size_by_linear_algebra,
     sir_final_size_distribution,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "km_final_size",
     "pooled_chi_square",
     "pure_death_pmf",
+    "sir_final_size_by_linear_algebra",
     "sir_final_size_distribution",
     "szr_ode_solution",
     "takeover_probability",

@@ -44,6 +44,7 @@ __all__ = [
     "km_final_size",
     "pooled_chi_square",
     "pure_death_pmf",
+    "sir_final_size_by_linear_algebra",
     "sir_final_size_distribution",
 ]
 
@@ -294,3 +295,29 @@ def pooled_chi_square(
     dof = len(cells_e) - 1
     p_value = float(chi2.sf(stat, dof)) if dof > 0 else 1.0
     return stat, dof, p_value
+
+
+def sir_final_size_by_linear_algebra(s0: int, i0: int, r0: float) -> FloatArray:
+    """The same law as :func:`sir_final_size_distribution`, by a dense linear solve.
+
+    The embedded jump chain's absorption probabilities ``B`` solve
+    ``(I - Q) B = R`` over every transient state ``(s, i)``, enumerated. It is an
+    independent cross-check of the dynamic programme (cost ``O(N^6)``: keep
+    ``N`` below about 30). Entry ``k`` is the probability that ``k`` of the
+    ``s0`` susceptibles are infected in all.
+    """
+    n = s0 + i0
+    transient = [(s, i) for s in range(s0 + 1) for i in range(1, n + 1 - s)]
+    index = {state: k for k, state in enumerate(transient)}
+    q = np.zeros((len(transient), len(transient)))
+    absorb = np.zeros((len(transient), s0 + 1))
+    for (s, i), k in index.items():
+        p = r0 * s / (r0 * s + n)
+        if s > 0:
+            q[k, index[(s - 1, i + 1)]] += p
+        if i > 1:
+            q[k, index[(s, i - 1)]] += 1 - p
+        else:
+            absorb[k, s0 - s] += 1 - p
+    solution = np.linalg.solve(np.eye(len(transient)) - q, absorb)
+    return np.asarray(solution[index[(s0, i0)]], dtype=np.float64)
