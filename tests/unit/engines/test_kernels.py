@@ -103,3 +103,63 @@ def test_direct_stops_on_condition() -> None:
         assert c == 0 and args[0][1] == 51.0 and 0 < t < 10
     else:  # it died out first, which is possible but rare
         assert args[0][1] <= 50
+
+
+def test_direct_steps_equals_py_func() -> None:
+    """The inner loop of the direct method, compiled and as Python, draws the same events."""
+    from hyosan.engines._kernels.direct import direct_steps
+
+    m = compile_model(builtin_model("aouad"))
+    cond = Conditions.build([], m.compartments)
+    results = []
+    for fn in (direct_steps, direct_steps.py_func):
+        x = np.array([999.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+        a = np.empty(m.n_reactions)
+        propensities(x, m.k, m.law, m.r1, m.r2, m.in_n, True, a)
+        out = np.zeros((len(TIMES), m.n_compartments))
+        status = fn(
+            x,
+            0.0,
+            10.0,
+            *m.kernel_arrays,
+            *cond.arrays,
+            TIMES,
+            out,
+            0,
+            10**7,
+            a,
+            np.random.default_rng(11),
+        )
+        results.append((status, x, out))
+    (s1, x1, o1), (s2, x2, o2) = results
+    assert s1 == s2 and s1[3] > 0
+    np.testing.assert_array_equal(x1, x2)
+    np.testing.assert_array_equal(o1, o2)
+
+
+def test_small_kernel_helpers_equal_py_func() -> None:
+    """Critical-reaction marking, branch-free laws and condition checks match their sources."""
+    from hyosan.engines._kernels.conditions import first_condition
+    from hyosan.engines._kernels.direct import branch_free_laws
+    from hyosan.engines._kernels.tauleap import critical_reactions
+    from hyosan.interventions import Condition
+
+    m = compile_model(builtin_model("aouad"))
+    x = np.array([5.0, 20.0, 3.0, 150.0, 2.0, 25.0])
+    a = np.empty(m.n_reactions)
+    propensities(x, m.k, m.law, m.r1, m.r2, m.in_n, True, a)
+    c1, c2 = np.empty(m.n_reactions, dtype=np.bool_), np.empty(m.n_reactions, dtype=np.bool_)
+    critical_reactions(x, a, m.stoich_f, 10, c1)
+    critical_reactions.py_func(x, a, m.stoich_f, 10, c2)
+    np.testing.assert_array_equal(c1, c2)
+    assert c1[m.reactions.index("bite")]  # only 5 humans left to bite: critical
+    for got, want in zip(
+        branch_free_laws(m.law, m.r1, m.r2, 6),
+        branch_free_laws.py_func(m.law, m.r1, m.r2, 6),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got, want)
+    cond = Conditions.build(
+        [Condition.parse("S < 1"), Condition.parse("Z + H > 100")], m.compartments
+    )
+    assert first_condition(x, *cond.arrays) == first_condition.py_func(x, *cond.arrays) == 1
