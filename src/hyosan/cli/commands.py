@@ -90,6 +90,7 @@ def run(
     if out_dir is not None:
         _check_out(out_dir)
     n_runs = sc.runs if sc.engine != "ode" else 1
+    _say_if_compiling(sc.engine)
     with LazyProgress(err, total=n_runs * sc.time.end, label=f"{sc.name} ({sc.engine})") as bar:
         result = simulate(sc, progress=lambda i, t, _e: bar.update(i * sc.time.end + t))
     summary = summarize(result)
@@ -241,6 +242,17 @@ def _parse_float(text: str | None, option: str) -> float | None:
         raise InputError(
             "not a number", source=option, value=text, allowed="a number > 0, e.g. 10 or 2.5"
         ) from None
+
+
+def _say_if_compiling(engine: str) -> None:
+    from hyosan.engines import get_engine
+    from hyosan.engines.compile_cache import needs_compiling
+
+    if needs_compiling(get_engine(engine)):
+        err.print(
+            f"compiling the {engine} kernel: the first run on this machine takes 10 to 30 s "
+            "longer; later runs load it from the cache"
+        )
 
 
 def _parse_set(text: str) -> tuple[str, float]:

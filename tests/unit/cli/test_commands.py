@@ -451,3 +451,24 @@ def test_internal_error_exits_1_with_a_summary_before_the_traceback(
     assert any(line.startswith("Traceback") for line in lines[1:])
     assert lines[-1] == "RuntimeError: boom"
     assert not out.exists()
+
+
+def test_first_run_says_it_is_compiling(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the kernel is not in numba's cache, run says why the first run is slow."""
+    import hyosan.engines.compile_cache as cc
+
+    monkeypatch.setattr(cc, "needs_compiling", lambda engine: engine.name == "ssa")
+    assert main(["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]) == 0
+    assert "compiling the ssa kernel" in capsys.readouterr().err
+
+
+def test_cached_kernel_needs_no_compiling() -> None:
+    """After a run, the exact kernel is loaded, so nothing is said about compiling."""
+    from hyosan.engines import DirectSSA, OdeEngine
+    from hyosan.engines.compile_cache import needs_compiling
+
+    assert main(["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]) == 0
+    assert not needs_compiling(DirectSSA())
+    assert not needs_compiling(OdeEngine())
