@@ -31,15 +31,17 @@ def hyosan(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_run_then_plot_then_rerun(tmp_path: Path) -> None:
-    """`run ... --out DIR` exits 0 with nothing on stderr, `plot DIR` exits 0 and draws
-    totals.png, and `run DIR/scenario.toml` gives the same numbers."""
+    """`run ... --out DIR` exits 0 with nothing on stderr but the compile notice, `plot DIR`
+    exits 0 and draws totals.png, and `run DIR/scenario.toml` gives the same numbers."""
     done = hyosan(
         "run", "sir", "--engine", "ssa", "--seed", "3", "--runs", "2",
         "--set", "S=200", "--set", "I=5", "--t-end", "30", "--out", "first",
         cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    # on a fresh machine the first ssa run says, on stderr, that it compiles its kernel
+    said = " ".join(done.stderr.split())
+    assert said == "" or (said.startswith("compiling the ssa kernel") and said.count(".") == 0)
     assert "sir" in done.stdout
     assert hyosan("plot", "first", cwd=tmp_path).returncode == 0
     assert (tmp_path / "first" / "totals.png").is_file()
