@@ -19,6 +19,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hyosan.analytic import (
+    DEATH,
+    IMMIGRATION_DEATH,
     immigration_death_pmf,
     km_final_size,
     pooled_chi_square,
@@ -27,7 +29,7 @@ from hyosan.analytic import (
     sir_final_size_distribution,
 )
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
-from hyosan.model import Model, Parameter, Reaction, builtin_model
+from hyosan.model import builtin_model
 from report import Check
 
 KM_SOURCE = (
@@ -39,21 +41,6 @@ Z_LIMIT = 4.0
 P_MIN = 1e-3
 FOREVER = np.array([0.0, 1e9])
 SIR = builtin_model("sir")
-DEATH = Model(
-    name="pure-death",
-    compartments=("X",),
-    parameters=(Parameter("mu", 1.0, "death rate", "1/day"),),
-    reactions=(Reaction.parse("X ->", "mu", name="death"),),
-)
-IMMIGRATION_DEATH = Model(
-    name="immigration-death",
-    compartments=("X",),
-    parameters=(Parameter("lam", 20.0, "arrivals per day", "1/day"), Parameter("mu", 1.0)),
-    reactions=(
-        Reaction.parse("-> X", "lam", name="immigration"),
-        Reaction.parse("X ->", "mu", name="death"),
-    ),
-)
 TESTS = """
 *Tests.* z-tests of the mean and variance against the exact law's own
 moments (SE of the mean `sqrt(var/n)`, of the sample variance

@@ -25,6 +25,8 @@ import numpy as np
 import pytest
 
 from hyosan.analytic import (
+    DEATH,
+    IMMIGRATION_DEATH,
     immigration_death_pmf,
     km_final_size,
     pooled_chi_square,
@@ -33,27 +35,11 @@ from hyosan.analytic import (
     sir_final_size_distribution,
 )
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
-from hyosan.model import Model, Parameter, Reaction, builtin_model
+from hyosan.model import builtin_model
 
 Z_LIMIT = 4.0
 P_MIN = 1e-3
 FOREVER = np.array([0.0, 1e9])  # the SSA stops at a0 = 0: absorption costs nothing more
-
-DEATH = Model(
-    name="pure-death",
-    compartments=("X",),
-    parameters=(Parameter("mu", 1.0, "death rate", "1/day"),),
-    reactions=(Reaction.parse("X ->", "mu", name="death"),),
-)
-IMMIGRATION_DEATH = Model(
-    name="immigration-death",
-    compartments=("X",),
-    parameters=(Parameter("lam", 20.0, "arrivals per day", "1/day"), Parameter("mu", 1.0)),
-    reactions=(
-        Reaction.parse("-> X", "lam", name="immigration"),
-        Reaction.parse("X ->", "mu", name="death"),
-    ),
-)
 
 
 def _variance_se(var: float, mu4: float, n: int) -> float:

@@ -14,6 +14,8 @@ from hyosan.analytic.alemi import (
     takeover_probability_limit,
 )
 from hyosan.analytic.classic import (
+    DEATH,
+    IMMIGRATION_DEATH,
     immigration_death_pmf,
     km_final_size,
     pooled_chi_square,
@@ -23,6 +25,8 @@ from hyosan.analytic.classic import (
 )
 
 __all__ = [
+    "DEATH",
+    "IMMIGRATION_DEATH",
     "immigration_death_pmf",
     "km_final_size",
     "pooled_chi_square",

@@ -38,8 +38,11 @@ import numpy as np
 import numpy.typing as npt
 
 from hyosan._typing import FloatArray
+from hyosan.model import Model, Parameter, Reaction
 
 __all__ = [
+    "DEATH",
+    "IMMIGRATION_DEATH",
     "immigration_death_pmf",
     "km_final_size",
     "pooled_chi_square",
@@ -47,6 +50,27 @@ __all__ = [
     "sir_final_size_by_linear_algebra",
     "sir_final_size_distribution",
 ]
+
+
+DEATH = Model(
+    name="pure-death",
+    compartments=("X",),
+    parameters=(Parameter("mu", 1.0, "death rate", "1/day"),),
+    reactions=(Reaction.parse("X ->", "mu", name="death"),),
+)
+"""Pure death ``X -> 0`` at ``mu X``: its law at time t is :func:`pure_death_pmf`."""
+
+IMMIGRATION_DEATH = Model(
+    name="immigration-death",
+    compartments=("X",),
+    parameters=(Parameter("lam", 20.0, "arrivals per day", "1/day"), Parameter("mu", 1.0)),
+    reactions=(
+        Reaction.parse("-> X", "lam", name="immigration"),
+        Reaction.parse("X ->", "mu", name="death"),
+    ),
+)
+"""Immigration-death ``-> X`` at ``lam``, ``X -> 0`` at ``mu X``; see :func:`immigration_death_pmf`.
+"""
 
 
 def km_final_size(r0: float, s0: float = 1.0, i0: float = 0.0) -> float:
