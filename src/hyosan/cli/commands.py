@@ -105,7 +105,10 @@ def run(
                 value=str(out_dir),
                 allowed="a folder you can write to",
             ) from None
-        out.print(f"wrote [bold]{path}[/]: totals.parquet, summary.json, scenario.toml")
+        files = "totals.parquet, summary.json, scenario.toml" + (
+            ", fields.nc" if result.in_space else ""
+        )
+        out.print(f"wrote [bold]{path}[/]: {files}")
 
 
 @app.command()

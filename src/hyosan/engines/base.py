@@ -19,6 +19,7 @@ import numpy as np
 from hyosan._typing import FloatArray, IntArray
 from hyosan.interventions import Condition
 from hyosan.model import CompiledModel
+from hyosan.space import CompiledSpace
 
 __all__ = ["Conditions", "Engine", "Step"]
 
@@ -84,7 +85,7 @@ class Engine(abc.ABC):
         x: FloatArray,
         t: float,
         t_stop: float,
-        model: CompiledModel,
+        model: CompiledModel | CompiledSpace,
         conditions: Conditions,
         t_out: FloatArray,
         out: FloatArray,
@@ -95,7 +96,9 @@ class Engine(abc.ABC):
 
         Writes the state into ``out[i]`` for every grid time ``t_out[i]`` in
         ``[t, t_stop)`` passed, starting at ``i_out``; stops early when a
-        condition holds or a work budget runs out.
+        condition holds or a work budget runs out. In space (``model`` a
+        :class:`~hyosan.space.CompiledSpace`) ``x`` holds ``P * C`` counts,
+        patch by patch, and conditions apply to the totals over patches.
         """
 
     def remove(self, count: float, fraction: float, rng: np.random.Generator) -> float:

@@ -10,6 +10,10 @@ Order of one run:
    (then report progress and go on).
 4. Repeat from 2 until the end time; the grid times at the end receive the
    final state.
+
+In space (``setup`` given) the state holds ``P * C`` counts, patch by patch;
+conditions apply to the totals over patches, impulses to every patch, and
+cordons, lockdowns, barricades, camps and strikes to the patches they select.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from hyosan.engines._kernels import BUDGET, CONDITION, REACHED
 from hyosan.engines.base import Conditions, Engine
 from hyosan.errors import EngineError
 from hyosan.interventions import Intervention, apply_intervention
+from hyosan.interventions.space import close_edges, evacuate, strike
 from hyosan.model import CompiledModel, Model, compile_model, rate_constants
+from hyosan.space import CompiledSpace, WorldSetup, compile_space
 
 __all__ = ["run_path"]
 
@@ -40,18 +46,28 @@ def run_path(
     engine: Engine,
     rng: np.random.Generator,
     progress: Progress | None = None,
-    compiled: CompiledModel | None = None,
+    compiled: CompiledModel | CompiledSpace | None = None,
+    setup: WorldSetup | None = None,
 ) -> tuple[FloatArray, int]:
-    """Simulate one path; return counts on the grid ``(len(times), C)`` and the event count.
+    """Simulate one path; return counts on the grid ``(len(times), P * C)`` and the event count.
 
-    ``compiled`` is ``compile_model(model, parameters)`` when the caller has it
-    already (an ensemble compiles once for all its runs).
+    ``compiled`` is ``compile_model(model, parameters)`` (in space, the
+    :func:`~hyosan.space.compile_space` of it) when the caller has it already
+    (an ensemble compiles once for all its runs). Without a world ``P`` is 1.
     """
     comps = model.compartments
     values = dict(parameters)
-    cm = compiled if compiled is not None else compile_model(model, values)
-    x = np.array(x0, dtype=np.float64)
-    out = np.empty((len(times), len(comps)))
+    cm: CompiledModel | CompiledSpace
+    if compiled is not None:
+        cm = compiled
+    elif setup is None:
+        cm = compile_model(model, values)
+    else:
+        cm = space_of(model, compile_model(model, values), setup)
+    x = np.array(x0, dtype=np.float64).ravel()
+    X = x.reshape(-1, len(comps))  # a view: one row per patch
+    weight = setup.world.weight.copy() if setup is not None else None
+    out = np.empty((len(times), len(x)))
     t_end = float(times[-1])
     timed = sorted((t, i) for i, iv in enumerate(interventions) for t in iv.at if t <= t_end)
     waiting = [i for i, iv in enumerate(interventions) if iv.when is not None]
@@ -61,8 +77,22 @@ def run_path(
 
     def fire(i: int) -> None:
         nonlocal cm
-        if apply_intervention(interventions[i], x, values, comps, take):
+        iv = interventions[i]
+        changed = any([apply_intervention(iv, row, values, comps, take) for row in X])
+        if changed:
             cm = cm.with_rates(rate_constants(model, values))
+        if setup is not None and iv.in_space:
+            assert isinstance(cm, CompiledSpace) and weight is not None
+            world = setup.world
+            for kind, sel in iv.edge_actions:
+                close_edges(kind, sel.resolve(world), world, weight)
+            if iv.edge_actions:
+                cm = cm.with_edge_weights(weight)
+            if iv.camp is not None:
+                to = world.index(iv.camp.to)
+                evacuate(iv.camp, iv.camp.patches.resolve(world), to, X, comps, model.zombies, take)
+            if iv.strike is not None:
+                strike(iv.strike.resolve(world), X, comps)
 
     t, i_out, events = 0.0, 0, 0
     while True:
@@ -74,7 +104,7 @@ def run_path(
             for i in list(waiting):
                 cond = interventions[i].when
                 assert cond is not None
-                total = sum(float(x[comps.index(c)]) for c in cond.compartments)
+                total = sum(float(X[:, comps.index(c)].sum()) for c in cond.compartments)
                 if cond.holds(total):
                     waiting.remove(i)
                     fire(i)
@@ -95,3 +125,8 @@ def run_path(
             progress(t, events)
     out[i_out:] = x
     return out, events
+
+
+def space_of(model: Model, compiled: CompiledModel, setup: WorldSetup) -> CompiledSpace:
+    """The compiled model in the setup's world, with its movement rates and coupling."""
+    return compile_space(model, compiled, setup.world, setup.movement, coupling=setup.coupling)

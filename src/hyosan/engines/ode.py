@@ -1,5 +1,9 @@
 """Deterministic mean-field solution: the reaction-rate equations, solved by SciPy.
 
+In space the equations hold per patch, with movement as flows along edges;
+they are integrated by an explicit Runge-Kutta method (RK45), as LSODA's
+stiff mode would form a dense Jacobian over every patch.
+
 ``dx/dt = sum_j v_j a_j(x)`` with the same rate laws as the stochastic
 engines (mass action uses ``X * Y`` rather than ``X * (X - 1)``), integrated by
 LSODA, which switches between non-stiff and stiff methods by itself.
@@ -15,17 +19,20 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from hyosan._typing import FloatArray
-from hyosan.engines._kernels import CONDITION, REACHED, ode_rhs
+from hyosan.engines._kernels import CONDITION, REACHED, ode_rhs, space_ode_rhs
 from hyosan.engines.base import Conditions, Engine, Step
 from hyosan.errors import EngineError
 from hyosan.model import CompiledModel
+from hyosan.space import CompiledSpace
 
 __all__ = ["OdeEngine"]
+
+_space_rhs: Callable[..., Any] = space_ode_rhs  # numba's Dispatcher type does not know the signature
 
 
 class OdeEngine(Engine):
@@ -50,7 +57,7 @@ class OdeEngine(Engine):
         x: FloatArray,
         t: float,
         t_stop: float,
-        model: CompiledModel,
+        model: CompiledModel | CompiledSpace,
         conditions: Conditions,
         t_out: FloatArray,
         out: FloatArray,
@@ -59,12 +66,17 @@ class OdeEngine(Engine):
     ) -> Step:
         from scipy.integrate import solve_ivp  # here, so ssa and tau runs start faster
 
-        m = model
-
-        def rhs(_t: float, y: FloatArray) -> FloatArray:
-            dydt = np.empty_like(y)
-            ode_rhs(y, m.k, m.law, m.r1, m.r2, m.stoich_f, m.in_n, dydt)
-            return dydt
+        rhs = _rhs(model)
+        spatial = isinstance(model, CompiledSpace)
+        if spatial:  # conditions apply to totals over patches
+            conditions = Conditions(
+                np.tile(
+                    conditions.weights,
+                    (1, len(x) // conditions.weights.shape[1] if len(conditions) else 1),
+                ),
+                conditions.ops,
+                conditions.thresholds,
+            )
 
         grid = t_out[i_out:]
         t_eval = np.append(grid[(grid >= t) & (grid < t_stop)], t_stop)
@@ -72,7 +84,7 @@ class OdeEngine(Engine):
             rhs,
             (t, t_stop),
             x,
-            method="LSODA",
+            method="RK45" if spatial else "LSODA",
             t_eval=t_eval,
             rtol=self.rtol,
             atol=self.atol,
@@ -92,6 +104,27 @@ class OdeEngine(Engine):
             return Step(CONDITION, t_end, i_out + len(keep), 0, c)
         x[:] = np.maximum(sol.y[:, -1], 0.0)
         return Step(REACHED, t_stop, i_out + len(keep), 0)
+
+
+def _rhs(model: CompiledModel | CompiledSpace) -> Callable[[float, FloatArray], FloatArray]:
+    """The right-hand side ``dx/dt`` for SciPy, well mixed or in space."""
+    if isinstance(model, CompiledSpace):
+        arrays = model.kernel_arrays
+
+        def rhs_space(_t: float, y: FloatArray) -> FloatArray:
+            dydt = np.empty_like(y)
+            _space_rhs(y, *arrays, dydt)
+            return dydt
+
+        return rhs_space
+    m = model
+
+    def rhs(_t: float, y: FloatArray) -> FloatArray:
+        dydt = np.empty_like(y)
+        ode_rhs(y, m.k, m.law, m.r1, m.r2, m.stoich_f, m.in_n, dydt)
+        return dydt
+
+    return rhs
 
 
 def _fired(sol: object) -> int:

@@ -1,9 +1,12 @@
-"""Exact stochastic simulation, well mixed: Gillespie's direct method.
+"""Exact stochastic simulation: Gillespie's direct method, and in space the next-subvolume method.
 
 References
 ----------
 .. [1] D. T. Gillespie, "Exact stochastic simulation of coupled chemical
    reactions", J. Phys. Chem. 81, 2340-2361 (1977).
+.. [2] J. Elf, M. Ehrenberg, "Spontaneous separation of bi-stable biochemical
+   systems into spatial domains of opposite phases", Syst. Biol. 1, 230-236
+   (2004).
 """
 
 from __future__ import annotations
@@ -14,17 +17,19 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hyosan._typing import FloatArray
-from hyosan.engines._kernels import ssa_direct_run
+from hyosan.engines._kernels import nsm_steps, ssa_direct_run
 from hyosan.engines.base import Conditions, Engine, Step
 from hyosan.model import CompiledModel
+from hyosan.space import CompiledSpace
 
 _kernel: Callable[..., Any] = ssa_direct_run  # numba's Dispatcher type does not know the signature
+_space_kernel: Callable[..., Any] = nsm_steps
 
 __all__ = ["DirectSSA"]
 
 
 class DirectSSA(Engine):
-    """Gillespie's direct method (``--engine ssa``): every event, exactly.
+    """Every event, exactly (``--engine ssa``): the direct method, or next-subvolume in space.
 
     Parameters
     ----------
@@ -44,14 +49,15 @@ class DirectSSA(Engine):
         x: FloatArray,
         t: float,
         t_stop: float,
-        model: CompiledModel,
+        model: CompiledModel | CompiledSpace,
         conditions: Conditions,
         t_out: FloatArray,
         out: FloatArray,
         i_out: int,
         rng: np.random.Generator,
     ) -> Step:
-        status, t_new, i_new, events, cond = _kernel(
+        kernel = _space_kernel if isinstance(model, CompiledSpace) else _kernel
+        status, t_new, i_new, events, cond = kernel(
             x,
             t,
             t_stop,

@@ -14,17 +14,22 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hyosan._typing import FloatArray
-from hyosan.engines._kernels import tau_leap_run
+from hyosan.engines._kernels import space_tau_run, tau_leap_run
 from hyosan.engines.base import Conditions, Engine, Step
 from hyosan.model import CompiledModel
+from hyosan.space import CompiledSpace
 
 _kernel: Callable[..., Any] = tau_leap_run  # numba's Dispatcher type does not know the signature
+_space_kernel: Callable[..., Any] = space_tau_run
 
 __all__ = ["TauLeap"]
 
 
 class TauLeap(Engine):
     """Adaptive tau-leaping (``--engine tau``): Poisson leaps, exact steps where few events are due.
+
+    In space the same method runs over every patch's channels at once
+    (``hyosan.engines._kernels.spacetau``).
 
     Parameters
     ----------
@@ -59,14 +64,15 @@ class TauLeap(Engine):
         x: FloatArray,
         t: float,
         t_stop: float,
-        model: CompiledModel,
+        model: CompiledModel | CompiledSpace,
         conditions: Conditions,
         t_out: FloatArray,
         out: FloatArray,
         i_out: int,
         rng: np.random.Generator,
     ) -> Step:
-        status, t_new, i_new, events, cond = _kernel(
+        kernel = _space_kernel if isinstance(model, CompiledSpace) else _kernel
+        status, t_new, i_new, events, cond = kernel(
             x,
             t,
             t_stop,

@@ -16,9 +16,11 @@ import numpy as np
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, get_engine, run_path
+from hyosan.engines.driver import space_of
 from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
 from hyosan.scenario import Scenario, scenario_to_toml
+from hyosan.space import CompiledSpace
 
 __all__ = ["simulate"]
 
@@ -32,7 +34,7 @@ class _Plan:
 
     scenario: Scenario
     engine: Engine
-    compiled: CompiledModel
+    compiled: CompiledModel | CompiledSpace
     x0: FloatArray
     times: FloatArray
 
@@ -59,6 +61,7 @@ class _Job:
             rng,
             progress,
             compiled=p.compiled,
+            setup=s.world,
         )
 
 
@@ -115,20 +118,26 @@ def simulate(
     n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
     recorded, seeds = spawn_seeds(seed if seed is not None else scenario.seed, n)
     resolved = scenario.replace(engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None)
-    plan = _Plan(
-        resolved,
-        eng,
-        compile_model(resolved.model, resolved.parameters),
-        resolved.x0,
-        resolved.time.times,
-    )
+    well_mixed = compile_model(resolved.model, resolved.parameters)
+    compiled: CompiledModel | CompiledSpace = well_mixed
+    if resolved.world is not None:
+        compiled = space_of(resolved.model, well_mixed, resolved.world)
+    plan = _Plan(resolved, eng, compiled, resolved.x0, resolved.time.times)
     jobs = [_Job(plan, s) for s in seeds]
     if executor is None:
         paths = [job(_for_run(progress, i)) for i, job in enumerate(jobs)]
     else:
         paths = list(executor.map(_call, jobs))
-    counts = np.stack([p[0] for p in paths])
     model = resolved.model
+    n_comps = len(model.compartments)
+    stacked = np.stack([p[0] for p in paths])  # (runs, times, patches * compartments)
+    fields = None
+    if resolved.world is not None:
+        per_patch = stacked.reshape(n, len(plan.times), -1, n_comps)
+        fields = per_patch.transpose(0, 1, 3, 2)
+        counts = per_patch.sum(axis=2)
+    else:
+        counts = stacked
     return Result.from_arrays(
         counts,
         resolved.time.times,
@@ -142,4 +151,6 @@ def simulate(
         zombies=model.zombies,
         time_unit=resolved.time.unit,
         scenario_toml=scenario_to_toml(resolved),
+        fields=fields,
+        world=resolved.world.world if resolved.world is not None else None,
     )

@@ -2,5 +2,6 @@
 
 from hyosan.interventions.apply import apply_intervention
 from hyosan.interventions.core import Condition, Intervention, Remove
+from hyosan.interventions.space import Camp
 
-__all__ = ["Condition", "Intervention", "Remove", "apply_intervention"]
+__all__ = ["Camp", "Condition", "Intervention", "Remove", "apply_intervention"]

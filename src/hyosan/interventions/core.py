@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hyosan.errors import InputError
+from hyosan.interventions.space import Camp
+from hyosan.space import Selection, World
 
 __all__ = ["Condition", "Intervention", "Remove"]
 
@@ -79,6 +81,8 @@ class Intervention:
         Impulses to apply.
     name
         A label for output and stories.
+    cordon, lockdown, barricade, reopen, strike, camp
+        Actions in space (see :mod:`hyosan.interventions.space`); they need a world.
     """
 
     at: tuple[float, ...] = ()
@@ -86,6 +90,28 @@ class Intervention:
     set: Mapping[str, float] = field(default_factory=dict)
     remove: tuple[Remove, ...] = ()
     name: str = ""
+    cordon: Selection | None = None
+    lockdown: Selection | None = None
+    barricade: Selection | None = None
+    reopen: Selection | None = None
+    strike: Selection | None = None
+    camp: Camp | None = None
+
+    @property
+    def edge_actions(self) -> tuple[tuple[str, Selection], ...]:
+        """The cordon, lockdown, barricade and reopen actions, in the order they apply."""
+        pairs = (
+            ("reopen", self.reopen),
+            ("cordon", self.cordon),
+            ("lockdown", self.lockdown),
+            ("barricade", self.barricade),
+        )
+        return tuple((kind, sel) for kind, sel in pairs if sel is not None)
+
+    @property
+    def in_space(self) -> bool:
+        """Whether it acts on patches (and so needs a world)."""
+        return bool(self.edge_actions) or self.strike is not None or self.camp is not None
 
     def check(
         self,
@@ -93,8 +119,9 @@ class Intervention:
         parameters: tuple[str, ...],
         *,
         key: str = "interventions",
+        world: World | None = None,
     ) -> None:
-        """Raise :class:`InputError` if it names anything the model does not have."""
+        """Raise :class:`InputError` if it names anything the model (or world) does not have."""
         if bool(self.at) == (self.when is not None):
             raise InputError(
                 "an intervention needs exactly one of 'at' and 'when'",
@@ -109,12 +136,30 @@ class Intervention:
                     value=t,
                     allowed="a finite number >= 0",
                 )
-        if not self.set and not self.remove:
+        if not self.set and not self.remove and not self.in_space:
             raise InputError(
                 "an intervention must do something",
                 key=key,
-                allowed="'set' (parameter values) and/or 'remove' (impulses)",
+                allowed="'set', 'remove', or in a world 'cordon', 'lockdown', 'barricade', "
+                "'reopen', 'strike', 'camp'",
             )
+        if self.in_space:
+            if world is None:
+                what = next(
+                    n
+                    for n in ("cordon", "lockdown", "barricade", "reopen", "strike", "camp")
+                    if getattr(self, n) is not None
+                )
+                raise InputError(
+                    "this intervention acts on patches, and the scenario has no world",
+                    key=f"{key}.{what}",
+                    allowed="add a [world] table to the scenario, or use 'set'/'remove'",
+                )
+            for kind, sel in (*self.edge_actions, ("strike", self.strike)):
+                if sel is not None:
+                    sel.resolve(world, key=f"{key}.{kind}")
+            if self.camp is not None:
+                self.camp.check(compartments, world, key=f"{key}.camp")
         allowed_c = ", ".join(compartments)
         if self.when is not None:
             for c in self.when.compartments:

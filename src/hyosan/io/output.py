@@ -6,7 +6,9 @@ A result folder holds:
   per compartment;
 - ``summary.json``: :func:`hyosan.results.summarize` plus a ``meta`` block with
   what is needed to rebuild the :class:`~hyosan.results.Result`;
-- ``scenario.toml``: the resolved scenario, when there is one.
+- ``scenario.toml``: the resolved scenario, when there is one;
+- ``fields.nc``: for runs in space, the counts per patch over time with the
+  patches' coordinates and the map's projection (netCDF-4, compressed).
 
 Writing is all or nothing: the files are written into a fresh temporary folder
 beside the target and then moved in one by one with :func:`os.replace`; if
@@ -27,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from hyosan._typing import FloatArray
 from hyosan.errors import InputError
@@ -38,6 +41,18 @@ FORMAT_VERSION = 1
 """Version of the folder layout, stored as ``meta.format`` in ``summary.json``."""
 
 TOTALS, SUMMARY, SCENARIO = "totals.parquet", "summary.json", "scenario.toml"
+FIELDS = "fields.nc"
+_WORLD_ATTRS = (
+    "world",
+    "world_kind",
+    "map",
+    "map_cell",
+    "grid_rows",
+    "grid_cols",
+    "crs",
+    "cell_m",
+    "world_unit",
+)
 SCENARIO_ATTR = "scenario_toml"
 _ALLOWED = "a folder written by `hyosan run --out`"
 _META_KEYS = ("scenario_name", "model", "engine", "seed", "time_unit", "humans", "zombies")
@@ -78,6 +93,7 @@ def save_result(
         TOTALS: lambda path: _write_totals(result, path),
         SUMMARY: lambda path: _write_text(path, _summary_json(result) + "\n"),
         SCENARIO: (lambda path: _write_text(path, toml_text)) if toml_text else None,
+        FIELDS: (lambda path: _write_fields(result, path)) if result.in_space else None,
     }
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -132,6 +148,8 @@ def load_result(directory: str | os.PathLike[str]) -> Result:
     except InputError as err:
         raise err.at(str(folder / SUMMARY), "meta") from None
     result.dataset.attrs["hyosan_version"] = str(meta.get("hyosan_version", "unknown"))
+    if (folder / FIELDS).is_file():
+        result = _read_fields(result, folder / FIELDS)
     return result
 
 
@@ -143,6 +161,54 @@ def _write_totals(result: Result, path: Path) -> None:
     import pyarrow.parquet as pq
 
     pq.write_table(pa.Table.from_pandas(result.totals, preserve_index=False), path)
+
+
+def _write_fields(result: Result, path: Path) -> None:
+    """Counts per patch as compressed netCDF-4, float32 where every count fits exactly."""
+    ds = result.dataset
+    fields = ds["fields"]
+    exact32 = float(np.abs(fields.values).max(initial=0.0)) < 2.0**24 and bool(
+        np.all(fields.values == np.round(fields.values))
+    )
+    keep = [
+        c
+        for c in ds.coords
+        if str(c).startswith(("patch", "edge")) or c in ("run", "time", "compartment")
+    ]
+    out = xr.Dataset(
+        {"fields": fields}, coords={c: ds.coords[c] for c in keep}, attrs=dict(ds.attrs)
+    )
+    out.attrs["description"] = (
+        "hyosan: counts per patch over time (fields[run, time, compartment, patch]); "
+        "patch_x, patch_y in the projection named by crs (metres) or the world's plan units"
+    )
+    encoding = {
+        "fields": {"zlib": True, "complevel": 4, "dtype": "float32" if exact32 else "float64"}
+    }
+    out.to_netcdf(path, engine="h5netcdf", encoding=encoding)
+
+
+def _read_fields(result: Result, path: Path) -> Result:
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as f:
+            f.load()
+            fields = f["fields"].astype(np.float64)
+            coords = {c: f.coords[c] for c in f.coords if str(c).startswith(("patch", "edge"))}
+            attrs = {k: f.attrs[k] for k in _WORLD_ATTRS if k in f.attrs}
+    except (OSError, ValueError, KeyError) as err:
+        raise InputError(f"cannot read the fields ({err})", source=str(path)) from None
+    ds = result.dataset.assign_coords(coords)
+    if fields.shape[:3] != ds["counts"].shape:
+        raise InputError(
+            "the fields do not match the totals beside them",
+            source=str(path),
+            key="fields",
+            value=fields.shape,
+            allowed=f"(runs, times, compartments) = {ds['counts'].shape} and patches",
+        )
+    ds["fields"] = (("run", "time", "compartment", "patch"), fields.values)
+    ds.attrs.update(attrs)
+    return Result(ds)
 
 
 def _write_text(path: Path, text: str) -> None:

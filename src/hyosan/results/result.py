@@ -8,6 +8,13 @@ produce:
   ``compartment`` (names);
 - ``events``: int64, dims ``("run",)``, the number of stochastic events in each
   run (0 for the ODE engine);
+- in space, ``fields``: float64, dims ``("run", "time", "compartment", "patch")``,
+  the counts per patch (``counts`` holds their sum over patches), with
+  coordinates on ``patch`` (``patch`` names, ``patch_x``, ``patch_y``,
+  ``patch_row``, ``patch_col``, ``patch_kind``, ``patch_label``), the movement
+  edges ``edge_src``, ``edge_dst`` on dim ``edge``, and attributes ``world``,
+  ``world_kind`` (``"raster"`` or ``"graph"``), ``map``, ``map_cell``,
+  ``grid_rows``, ``grid_cols``, ``crs``, ``cell_m`` and ``world_unit``;
 - attributes (str, int or float only, so the dataset can be written to netCDF):
   ``hyosan_version``, ``engine``, ``seed``, ``scenario_name``, ``model``,
   ``humans`` and ``zombies`` (comma-joined compartment names), ``time_unit`` and
@@ -34,6 +41,8 @@ from hyosan.errors import InputError
 
 if TYPE_CHECKING:
     import os
+
+    from hyosan.space import World
 
 __all__ = ["Result"]
 
@@ -84,6 +93,8 @@ class Result:
         zombies: Sequence[str],
         time_unit: str,
         scenario_toml: str = "",
+        fields: npt.ArrayLike | None = None,
+        world: World | None = None,
     ) -> Result:
         """Build a result from plain arrays.
 
@@ -101,6 +112,10 @@ class Result:
             Provenance, stored as attributes.
         humans, zombies
             Which compartments count as humans and as zombies (for summaries).
+        fields, world
+            In space: counts per patch, shape ``(runs, times, compartments,
+            patches)``, and the world they live in. ``counts`` must then be
+            their sum over patches.
 
         Raises
         ------
@@ -144,6 +159,10 @@ class Result:
         dataset = xr.Dataset(
             {"counts": (DIMS, data), "events": (("run",), n_events)}, coords=coords, attrs=attrs
         )
+        if fields is not None:
+            if world is None:
+                raise InputError("fields need the world they live in", key="world")
+            dataset = _with_fields(dataset, np.asarray(fields, dtype=np.float64), world)
         return cls(dataset)
 
     # -- provenance -------------------------------------------------------------------
@@ -206,6 +225,29 @@ class Result:
         if extra:
             da = da.sum(dim=extra)
         return np.asarray(da.transpose(*DIMS).values, dtype=np.float64)
+
+    @property
+    def in_space(self) -> bool:
+        """Whether the result has counts per patch (``fields``)."""
+        return "fields" in self.dataset
+
+    @property
+    def patches(self) -> tuple[str, ...]:
+        """Patch names (empty for a well-mixed result)."""
+        if not self.in_space:
+            return ()
+        return tuple(str(p) for p in self.dataset["patch"].values)
+
+    @property
+    def fields(self) -> FloatArray:
+        """Counts per patch, shape ``(runs, times, compartments, patches)``."""
+        if not self.in_space:
+            raise InputError(
+                "this result has no patches (it was simulated well mixed)",
+                key="fields",
+                allowed="a result of a scenario with a [world]",
+            )
+        return np.asarray(self.dataset["fields"].values, dtype=np.float64)
 
     @property
     def events(self) -> IntArray:
@@ -299,6 +341,46 @@ def _check_shapes(
             value=events.shape,
             allowed=f"shape ({n_runs},)",
         )
+
+
+def _with_fields(dataset: xr.Dataset, fields: FloatArray, world: World) -> xr.Dataset:
+    """Add ``fields`` and the world's coordinates (see the module docstring)."""
+    n_runs, n_times, n_comps = dataset["counts"].shape
+    if fields.shape != (n_runs, n_times, n_comps, world.n_patches):
+        raise InputError(
+            "fields must have shape (runs, times, compartments, patches)",
+            key="fields",
+            value=fields.shape,
+            allowed=f"({n_runs}, {n_times}, {n_comps}, {world.n_patches})",
+        )
+    assert world.row is not None and world.col is not None
+    coords = {
+        "patch": ("patch", np.array(world.patches, dtype=str)),
+        "patch_x": ("patch", world.x),
+        "patch_y": ("patch", world.y),
+        "patch_row": ("patch", world.row),
+        "patch_col": ("patch", world.col),
+        "patch_kind": ("patch", np.array(world.kinds, dtype=str)),
+        "patch_label": ("patch", np.array(world.labels, dtype=str)),
+        "edge_src": ("edge", world.src),
+        "edge_dst": ("edge", world.dst),
+    }
+    rows, cols = world.grid_shape
+    attrs = {
+        "world": world.name,
+        "world_kind": "raster" if world.is_raster else "graph",
+        "map": world.map_name,
+        "map_cell": world.map_cell,
+        "grid_rows": int(rows),
+        "grid_cols": int(cols),
+        "crs": world.crs,
+        "cell_m": float(world.cell_m),
+        "world_unit": world.unit,
+    }
+    out = dataset.assign_coords(coords)
+    out["fields"] = (("run", "time", "compartment", "patch"), fields)
+    out.attrs.update(attrs)
+    return out
 
 
 def _split(joined: object) -> tuple[str, ...]:

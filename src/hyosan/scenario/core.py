@@ -19,6 +19,7 @@ from hyosan.errors import InputError
 from hyosan.interventions import Intervention
 from hyosan.model import Model
 from hyosan.model.core import resolve_parameters
+from hyosan.space import WorldSetup
 
 __all__ = ["ENGINES", "Scenario", "TimeGrid"]
 
@@ -83,6 +84,10 @@ class Scenario:
         How it runs by default; ``seed`` is ``None`` until one is chosen.
     description, source
         Free text, and where the scenario came from (a path or ``builtin:NAME``).
+    world
+        Where people are (:class:`~hyosan.space.WorldSetup`), or ``None`` for
+        a well-mixed population. With a world, ``initial`` holds the totals
+        over patches, derived from the world's population and seeds.
     """
 
     name: str
@@ -97,8 +102,20 @@ class Scenario:
     model_ref: str = ""
     description: str = ""
     source: str = "python"
+    world: WorldSetup | None = None
 
     def __post_init__(self) -> None:
+        if self.world is not None:
+            try:
+                self.world.check(self.model)
+            except InputError as err:
+                raise err.at(self.source) from None
+            totals = self.world.counts(self.model).sum(axis=0)
+            object.__setattr__(
+                self,
+                "initial",
+                {c: float(v) for c, v in zip(self.model.compartments, totals, strict=True)},
+            )
         self.check()
         full = {c: self.initial.get(c, 0.0) for c in self.model.compartments}
         object.__setattr__(self, "initial", full)
@@ -157,7 +174,12 @@ class Scenario:
             )
         for i, iv in enumerate(self.interventions):
             key = f"interventions[{i}]"
-            iv.check(comps, self.model.parameter_names, key=key)
+            iv.check(
+                comps,
+                self.model.parameter_names,
+                key=key,
+                world=self.world.world if self.world is not None else None,
+            )
             resolve_parameters(self.model, iv.set, source="", key_prefix=f"{key}.set")
 
     def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
@@ -171,6 +193,17 @@ class Scenario:
                 value=total,
                 allowed="a total of at most 9,007,199,254,740,992, or --engine ode",
             )
+        if self.world is not None:
+            counts = self.world.counts(self.model)
+            if np.any(counts != np.round(counts)):
+                p, c = np.argwhere(counts != np.round(counts))[0]
+                raise InputError(
+                    "the ssa and tau engines count people one by one",
+                    source=self.source,
+                    key=f"world ({self.world.world.patches[p]}, {self.model.compartments[c]})",
+                    value=float(counts[p, c]),
+                    allowed="whole numbers of people in every patch, or --engine ode",
+                )
         for c, v in self.initial.items():
             if float(v) != int(v):
                 raise InputError(
@@ -183,7 +216,9 @@ class Scenario:
 
     @property
     def x0(self) -> FloatArray:
-        """Initial counts in compartment order (missing compartments start at 0)."""
+        """Initial counts in compartment order, patch by patch in a world (``P * C`` values)."""
+        if self.world is not None:
+            return self.world.counts(self.model).ravel()
         return np.array([float(self.initial.get(c, 0.0)) for c in self.model.compartments])
 
     def replace(self, **changes: object) -> Scenario:
@@ -196,6 +231,14 @@ class Scenario:
         for name, value in values.items():
             if name in params:
                 params[name] = value
+            elif name in self.model.compartments and self.world is not None:
+                raise InputError(
+                    "in a world, people are placed by the world's population and seeds",
+                    source=source,
+                    key=name,
+                    value=name,
+                    allowed=", ".join(self.model.parameter_names) + " (parameters)",
+                )
             elif name in self.model.compartments:
                 initial[name] = value
             else:

@@ -17,6 +17,7 @@ import tomli_w
 from hyosan.interventions import Condition, Intervention
 from hyosan.model import BUILTIN_MODELS, Model, Parameter, builtin_model
 from hyosan.scenario.core import Scenario
+from hyosan.scenario.world import setup_to_dict, space_actions_to_dict
 
 __all__ = ["model_to_dict", "scenario_to_dict", "scenario_to_toml"]
 
@@ -53,7 +54,10 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         out["seed"] = int(s.seed)
     out["time"] = {"end": float(s.time.end), "points": int(s.time.points), "unit": s.time.unit}
     out["parameters"] = {p: float(s.parameters[p]) for p in s.model.parameter_names}
-    out["initial"] = {c: _count(s.initial.get(c, 0)) for c in s.model.compartments}
+    if s.world is not None:
+        out["world"] = setup_to_dict(s.world)
+    else:
+        out["initial"] = {c: _count(s.initial.get(c, 0)) for c in s.model.compartments}
     if s.interventions:
         out["interventions"] = [_intervention_to_dict(iv) for iv in s.interventions]
     return out
@@ -116,6 +120,7 @@ def _intervention_to_dict(iv: Intervention) -> dict[str, Any]:
             | ({"to": r.to} if r.to is not None else {})
             for r in iv.remove
         ]
+    out.update(space_actions_to_dict(iv))
     return out
 
 

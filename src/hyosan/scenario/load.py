@@ -36,7 +36,8 @@ from hyosan.model import (
 )
 from hyosan.scenario.builtin import BUILTIN_SCENARIOS, builtin_scenario_path
 from hyosan.scenario.core import Scenario, TimeGrid
-from hyosan.scenario.schema import InterventionSpec, ModelSpec, ScenarioSpec
+from hyosan.scenario.schema import InterventionInSpaceSpec, ModelSpec, ScenarioSpec
+from hyosan.scenario.world import setup_from_spec, space_actions
 
 __all__ = [
     "load_model",
@@ -177,6 +178,20 @@ def scenario_from_dict(
     comps = model.compartments
     initial = {c: spec.initial.get(c, 0) for c in comps}
     initial.update({c: v for c, v in spec.initial.items() if c not in initial})
+    setup = None
+    if spec.world is not None:
+        if spec.initial:
+            raise InputError(
+                "a scenario with a world places people by [world], not [initial]",
+                source=source,
+                key="initial",
+                allowed="leave out [initial]; the world's population fills "
+                "world.fill and [[world.seed]] adds the rest",
+            )
+        try:
+            setup = setup_from_spec(spec.world, base_dir=base_dir)
+        except InputError as err:
+            raise err.at(source) from None
     return Scenario(
         name=scenario_name,
         model=model,
@@ -197,6 +212,7 @@ def scenario_from_dict(
         model_ref=model_ref,
         description=spec.description,
         source=source,
+        world=setup,
     )
 
 
@@ -278,19 +294,21 @@ def _resolve_model(
     return load_model(path), ""
 
 
-def _intervention(spec: InterventionSpec, key: str, source: str) -> Intervention:
+def _intervention(spec: InterventionInSpaceSpec, key: str, source: str) -> Intervention:
     when = None
-    if spec.when is not None:
-        try:
+    try:
+        if spec.when is not None:
             when = Condition.parse(spec.when, key=f"{key}.when")
-        except InputError as err:
-            raise err.at(source) from None
+        actions = space_actions(spec, key)
+    except InputError as err:
+        raise err.at(source) from None
     return Intervention(
         at=tuple(spec.at or ()),
         when=when,
         set=dict(spec.set),
         remove=tuple(Remove(r.compartment, r.fraction, r.to) for r in spec.remove),
         name=spec.name,
+        **actions,
     )
 
 

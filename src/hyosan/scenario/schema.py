@@ -39,6 +39,10 @@ A scenario file::
     set = { alpha = 0.01 }
     remove = [{ compartment = "Z", fraction = 0.5, to = "R" }]
 
+A scenario in space adds a ``[world]`` table (see :mod:`hyosan.space.setup`)
+and may use ``cordon``, ``lockdown``, ``barricade``, ``reopen``, ``strike``
+and ``camp`` in interventions (see :mod:`hyosan.interventions.space`).
+
 A model file has the keys of :class:`ModelSpec` at top level; inline, the same
 keys sit under ``[model]``.
 """
@@ -59,6 +63,7 @@ __all__ = [
     "RemoveSpec",
     "ScenarioSpec",
     "TimeSpec",
+    "WorldSpec",
 ]
 
 
@@ -185,6 +190,61 @@ class InterventionSpec(_Table):
     remove: list[RemoveSpec] = []
 
 
+class CampSpec(_Table):
+    """Move people from ``patches`` to the camp patch ``to`` through a screening."""
+
+    patches: Any
+    to: str
+    fraction: float = 1.0
+    sensitivity: float = 0.9
+    move: list[str] = []
+    screen: list[str] = []
+    detected_to: str = ""
+
+
+class InterventionInSpaceSpec(InterventionSpec):
+    """An intervention that may also act on patches (selections are read by the loader)."""
+
+    cordon: Any = None
+    lockdown: Any = None
+    barricade: Any = None
+    reopen: Any = None
+    strike: Any = None
+    camp: CampSpec | None = None
+
+
+class LatticeSpec(_Table):
+    """A ``rows`` x ``cols`` lattice with ``people`` in every cell, cells ``cell`` apart."""
+
+    rows: int
+    cols: int
+    people: float = 1.0
+    cell: float = 1.0
+
+
+class SeedSpec(_Table):
+    """``count`` people of ``compartment`` placed in the patches ``where`` selects."""
+
+    compartment: str
+    count: float
+    where: Any = None
+
+
+class WorldSpec(_Table):
+    """The ``[world]`` table: one of ``builtin``, ``map``, ``file``, ``lattice``, and settings."""
+
+    builtin: str | None = None
+    map: str | None = None
+    cell: str = "10km"
+    file: str | None = None
+    lattice: LatticeSpec | None = None
+    movement: dict[str, float] = {}
+    coupling: float = 0.0
+    fill: str = ""
+    camps: list[str] = []
+    seed: list[SeedSpec] = []
+
+
 class ScenarioSpec(_Table):
     """A scenario file.
 
@@ -204,4 +264,5 @@ class ScenarioSpec(_Table):
     time: TimeSpec
     parameters: dict[str, Any] = {}
     initial: dict[str, Any] = {}
-    interventions: list[InterventionSpec] = []
+    interventions: list[InterventionInSpaceSpec] = []
+    world: WorldSpec | None = None

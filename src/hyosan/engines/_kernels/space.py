@@ -1,0 +1,166 @@
+"""Helpers shared by the spatial kernels: channel propensities, partners, the ODE.
+
+State ``X[p * C + c]``; per patch ``R + C`` channels (reactions, then one
+movement channel per compartment); see ``hyosan.space.compiled`` for the
+arrays (``chg_a``, ``chg_b``, ``coupled``, ``coupling``, ``out_*``, ``mob``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def out_weights(n_patches, out_ptr, out_w):
+    """``wout[p]``: summed weight of patch ``p``'s out-edges."""
+    wout = np.zeros(n_patches)
+    for p in range(n_patches):
+        for e in range(out_ptr[p], out_ptr[p + 1]):
+            wout[p] += out_w[e]
+    return wout
+
+
+@njit(cache=True)
+def partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
+    """``X[p, c] + coupling * sum of X[n, c]`` over ``p``'s open out-neighbours."""
+    b = X[p * nc + c]
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            b += coupling * X[out_dst[e] * nc + c]
+    return b
+
+
+@njit(cache=True)
+def patch_channels(
+    p, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, mob, wout, exact, a
+):
+    """Fill ``a[p, :]`` with patch ``p``'s ``R + C`` channel propensities; return their sum."""
+    nr = k.shape[0]
+    nc = mob.shape[0]
+    base = p * nc
+    n_total = 0.0
+    for c in range(nc):
+        n_total += in_n[c] * X[base + c]
+    total = 0.0
+    for j in range(nr):
+        code = law[j]
+        v = k[j]
+        if code >= 1:
+            v *= X[base + r1[j]]
+        if code >= 2 and v != 0.0:
+            if coupled[j]:
+                b = partner_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+            else:
+                b = X[base + r2[j]]
+                if exact and r1[j] == r2[j]:
+                    b -= 1.0
+            v *= b
+            if code == 3:
+                v = v / n_total if n_total > 0.0 else 0.0
+        a[p, j] = v
+        total += v
+    for c in range(nc):
+        v = mob[c] * wout[p] * X[base + c]
+        a[p, nr + c] = v
+        total += v
+    return total
+
+
+@njit(cache=True)
+def pick_partner(p, c, X, nc, coupling, out_ptr, out_dst, out_w, u):
+    """The patch of a coupled reaction's second reactant, for ``u`` uniform on [0, 1)."""
+    target = u * partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
+    acc = X[p * nc + c]
+    if target < acc:
+        return p
+    last = p
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            q = out_dst[e]
+            w = coupling * X[q * nc + c]
+            if w > 0.0:
+                acc += w
+                last = q
+                if target < acc:
+                    return q
+    return last
+
+
+@njit(cache=True)
+def pick_edge(p, out_ptr, out_dst, out_w, wout_p, u):
+    """The destination of a move out of ``p``, an out-edge chosen by weight."""
+    target = u * wout_p
+    acc = 0.0
+    last = -1
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            acc += out_w[e]
+            last = out_dst[e]
+            if target < acc:
+                return last
+    return last
+
+
+@njit(cache=True)
+def space_ode_rhs(
+    X, k, law, r1, r2, in_n, chg_a, chg_b, coupled, coupling, out_ptr, out_dst, out_w, mob, dxdt
+):
+    """``dX/dt`` of the spatial model: reactions per patch, coupled partners, movement flows.
+
+    A coupled reaction's partner change is shared among the patch and its
+    neighbours in proportion to their weighted counts, as in expectation.
+    """
+    nr = k.shape[0]
+    nc = mob.shape[0]
+    n_patches = X.shape[0] // nc
+    Xp = np.maximum(X, 0.0)
+    wout = out_weights(n_patches, out_ptr, out_w)
+    a = np.empty((n_patches, nr + nc))
+    dxdt[:] = 0.0
+    for p in range(n_patches):
+        patch_channels(
+            p,
+            Xp,
+            k,
+            law,
+            r1,
+            r2,
+            in_n,
+            coupled,
+            coupling,
+            out_ptr,
+            out_dst,
+            out_w,
+            mob,
+            wout,
+            False,
+            a,
+        )
+        base = p * nc
+        for j in range(nr):
+            v = a[p, j]
+            if v == 0.0:
+                continue
+            for c in range(nc):
+                dxdt[base + c] += chg_a[j, c] * v
+            if coupled[j]:
+                b = partner_count(p, r2[j], Xp, nc, coupling, out_ptr, out_dst, out_w)
+                share = Xp[base + r2[j]] / b
+                for c in range(nc):
+                    dxdt[base + c] += chg_b[j, c] * v * share
+                for e in range(out_ptr[p], out_ptr[p + 1]):
+                    if out_w[e] > 0.0:
+                        q = out_dst[e]
+                        share = coupling * Xp[q * nc + r2[j]] / b
+                        if share > 0.0:
+                            for c in range(nc):
+                                dxdt[q * nc + c] += chg_b[j, c] * v * share
+        for c in range(nc):
+            v = a[p, nr + c]
+            if v == 0.0:
+                continue
+            dxdt[base + c] -= v
+            for e in range(out_ptr[p], out_ptr[p + 1]):
+                if out_w[e] > 0.0:
+                    dxdt[out_dst[e] * nc + c] += v * out_w[e] / wout[p]

@@ -1,0 +1,320 @@
+"""The :class:`World`: patches, their positions and kinds, and directed movement edges.
+
+A world says where people can be and how they can move, not who is there or
+how fast each state moves (the scenario says that). Edges are directed; a
+door or a lattice border is two edges, one each way. An edge's ``weight`` is
+its relative ease of passage: an individual of compartment ``c`` in patch
+``i`` moves along edge ``i -> j`` at rate ``mobility[c] * weight``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from hyosan._typing import BoolArray, FloatArray, IntArray
+from hyosan.errors import InputError
+
+__all__ = ["World", "world_from_map"]
+
+
+def _f64(a: npt.ArrayLike) -> FloatArray:
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def _i64(a: npt.ArrayLike) -> IntArray:
+    return np.ascontiguousarray(a, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class World:
+    """Patches joined by directed movement edges.
+
+    Parameters
+    ----------
+    name
+        A short name (``"hyosan-school"``, ``"korea-10km"``).
+    patches
+        Patch names, unique.
+    x, y
+        Patch positions (metres for maps, plan units for buildings).
+    population
+        Humans in each patch at the start, unless a scenario says otherwise.
+    src, dst, weight
+        Directed edges ``src[e] -> dst[e]`` with their ease of passage.
+    closable
+        Whether each edge is a door that can be barricaded.
+    kinds
+        Each patch's kind (``"cell"``, ``"room"``, ``"corridor"``, ``"camp"``...).
+    regions
+        Named groups of patches (indices), for interventions.
+    row, col, grid_shape
+        Grid position of each patch in a raster world; ``-1`` and ``(0, 0)`` otherwise.
+    floor
+        Floor of each patch in a building (0 elsewhere).
+    labels
+        Readable names (``"Science lab"``); the patch name where none is given.
+    map_name, map_cell, crs, cell_m, unit
+        Where a raster world came from, its projection and cell size.
+    """
+
+    name: str
+    patches: tuple[str, ...]
+    x: FloatArray
+    y: FloatArray
+    population: FloatArray
+    src: IntArray
+    dst: IntArray
+    weight: FloatArray
+    closable: BoolArray
+    kinds: tuple[str, ...]
+    regions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    row: IntArray | None = None
+    col: IntArray | None = None
+    grid_shape: tuple[int, int] = (0, 0)
+    floor: IntArray | None = None
+    labels: tuple[str, ...] = ()
+    map_name: str = ""
+    map_cell: str = ""
+    crs: str = ""
+    cell_m: float = 0.0
+    unit: str = "m"
+
+    def __post_init__(self) -> None:
+        n = len(self.patches)
+        for name in ("x", "y", "population", "weight"):
+            object.__setattr__(self, name, _f64(getattr(self, name)))
+        for name in ("src", "dst"):
+            object.__setattr__(self, name, _i64(getattr(self, name)))
+        object.__setattr__(self, "closable", np.asarray(self.closable, dtype=np.bool_))
+        for name in ("row", "col", "floor"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, _i64(value if value is not None else np.full(n, -1)))
+        if not self.labels:
+            object.__setattr__(self, "labels", self.patches)
+        self._check()
+
+    def _check(self) -> None:
+        n = len(self.patches)
+        if n == 0:
+            raise InputError("a world needs at least one patch", key="patches", value=[])
+        if len(set(self.patches)) != n:
+            dup = next(p for p in self.patches if self.patches.count(p) > 1)
+            raise InputError("patch names must be unique", key="patches", value=dup)
+        for name in ("x", "y", "population", "row", "col", "floor"):
+            if getattr(self, name).shape != (n,):
+                raise InputError(f"{name} needs one value per patch", key=name)
+        if len(self.kinds) != n or len(self.labels) != n:
+            raise InputError("kinds and labels need one value per patch", key="kinds")
+        m = self.src.shape[0]
+        for name in ("dst", "weight", "closable"):
+            if getattr(self, name).shape != (m,):
+                raise InputError(f"{name} needs one value per edge", key=name)
+        if m and (
+            min(self.src.min(), self.dst.min()) < 0 or max(self.src.max(), self.dst.max()) >= n
+        ):
+            raise InputError("an edge joins a patch that does not exist", key="edges")
+        if m and np.any(self.src == self.dst):
+            raise InputError("an edge must join two different patches", key="edges")
+        if not np.all(np.isfinite(self.weight)) or np.any(self.weight < 0):
+            raise InputError("edge weights are finite and >= 0", key="edges.weight")
+        pop = self.population
+        if not np.all(np.isfinite(pop)) or np.any(pop < 0):
+            raise InputError("patch populations are finite and >= 0", key="population")
+
+    @property
+    def n_patches(self) -> int:
+        return len(self.patches)
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.src.shape[0])
+
+    @property
+    def is_raster(self) -> bool:
+        return self.grid_shape != (0, 0)
+
+    def index(self, patch: str, *, key: str = "patch") -> int:
+        """Position of ``patch``; :class:`InputError` naming close names if unknown."""
+        try:
+            return self.patches.index(patch)
+        except ValueError:
+            import difflib
+
+            close = difflib.get_close_matches(str(patch), self.patches, n=5)
+            allowed = ", ".join(close) if close else ", ".join(self.patches[:8]) + ", ..."
+            raise InputError(
+                f"no patch of this name in world {self.name!r}",
+                key=key,
+                value=patch,
+                allowed=allowed,
+            ) from None
+
+    @classmethod
+    def from_edges(
+        cls,
+        name: str,
+        patches: Sequence[str],
+        edges: Sequence[tuple[str, str, float]],
+        *,
+        population: Sequence[float] | None = None,
+        x: Sequence[float] | None = None,
+        y: Sequence[float] | None = None,
+        kinds: Sequence[str] | None = None,
+        two_way: bool = True,
+        regions: Mapping[str, Sequence[str]] | None = None,
+    ) -> World:
+        """A world from patch names and ``(a, b, weight)`` edges, both ways unless ``two_way``.
+
+        Examples
+        --------
+        >>> w = World.from_edges("hall", ["a", "b", "c"], [("a", "b", 1.0), ("b", "c", 0.5)])
+        >>> w.n_patches, w.n_edges
+        (3, 4)
+        """
+        names = tuple(patches)
+        n = len(names)
+        pos = {p: i for i, p in enumerate(names)}
+        pairs: list[tuple[int, int, float]] = []
+        for k, (a, b, w) in enumerate(edges):
+            for end in (a, b):
+                if end not in pos:
+                    raise InputError(
+                        "an edge names an unknown patch",
+                        key=f"edges[{k}]",
+                        value=end,
+                        allowed=", ".join(names[:8]),
+                    )
+            pairs.append((pos[a], pos[b], float(w)))
+            if two_way:
+                pairs.append((pos[b], pos[a], float(w)))
+        arr = np.array(pairs, dtype=np.float64).reshape(-1, 3)
+        return cls(
+            name=name,
+            patches=names,
+            x=_f64(np.arange(n) if x is None else x),
+            y=_f64(np.zeros(n) if y is None else y),
+            population=_f64(np.zeros(n) if population is None else population),
+            src=arr[:, 0].astype(np.int64),
+            dst=arr[:, 1].astype(np.int64),
+            weight=arr[:, 2],
+            closable=np.zeros(len(pairs), dtype=np.bool_),
+            kinds=tuple(kinds) if kinds is not None else ("room",) * n,
+            regions={r: tuple(pos[p] for p in ps) for r, ps in (regions or {}).items()},
+        )
+
+    @classmethod
+    def lattice(
+        cls,
+        population: npt.ArrayLike,
+        *,
+        name: str = "lattice",
+        cell: float = 1.0,
+        keep_empty: bool = True,
+        x: npt.ArrayLike | None = None,
+        y: npt.ArrayLike | None = None,
+        **meta: object,
+    ) -> World:
+        """A 4-neighbour lattice over a 2-D population grid (row 0 at the top).
+
+        Cells with no people are left out unless ``keep_empty``; every border
+        between two kept cells is an edge each way, of weight 1. ``x`` and
+        ``y`` are the cell centres' coordinates (columns, rows); by default
+        ``col * cell`` and ``-row * cell``.
+
+        Examples
+        --------
+        >>> w = World.lattice([[1, 2, 3], [4, 5, 6]])
+        >>> w.n_patches, w.n_edges  # 7 borders, each both ways
+        (6, 14)
+        """
+        pop = np.asarray(population, dtype=np.float64)
+        if pop.ndim != 2 or pop.size == 0:
+            raise InputError("a lattice needs a 2-D population grid", key="population")
+        rows, cols = pop.shape
+        xs = _f64(np.arange(cols) * cell if x is None else x)
+        ys = _f64(-np.arange(rows) * cell if y is None else y)
+        keep = np.ones(pop.shape, dtype=bool) if keep_empty else pop > 0
+        rr, cc = np.nonzero(keep)
+        ids = np.full(pop.shape, -1, dtype=np.int64)
+        ids[rr, cc] = np.arange(rr.size)
+        src: list[IntArray] = []
+        dst: list[IntArray] = []
+        for a, b in ((ids[:, :-1], ids[:, 1:]), (ids[:-1, :], ids[1:, :])):
+            both = (a >= 0) & (b >= 0)
+            src += [a[both], b[both]]
+            dst += [b[both], a[both]]
+        s = np.concatenate(src) if src else np.zeros(0, dtype=np.int64)
+        d = np.concatenate(dst) if dst else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((d, s))
+        return cls(
+            name=name,
+            patches=tuple(f"r{r}c{c}" for r, c in zip(rr.tolist(), cc.tolist(), strict=True)),
+            x=xs[cc],
+            y=ys[rr],
+            population=pop[rr, cc],
+            src=s[order],
+            dst=d[order],
+            weight=np.ones(s.size),
+            closable=np.zeros(s.size, dtype=np.bool_),
+            kinds=("cell",) * rr.size,
+            row=rr,
+            col=cc,
+            grid_shape=(rows, cols),
+            cell_m=float(cell),
+            **meta,  # type: ignore[arg-type]
+        )
+
+    def with_patch(
+        self, name: str, *, kind: str = "camp", x: float | None = None, y: float | None = None
+    ) -> World:
+        """This world and one more patch with no edges (a camp, reached only by interventions)."""
+        if name in self.patches:
+            raise InputError("a patch of this name exists already", key="patch", value=name)
+        return World(
+            name=self.name,
+            patches=(*self.patches, name),
+            x=np.append(self.x, self.x.max() + 1.0 if x is None else x),
+            y=np.append(self.y, self.y.max() if y is None else y),
+            population=np.append(self.population, 0.0),
+            src=self.src,
+            dst=self.dst,
+            weight=self.weight,
+            closable=self.closable,
+            kinds=(*self.kinds, kind),
+            regions=self.regions,
+            row=np.append(self.row, -1) if self.row is not None else None,
+            col=np.append(self.col, -1) if self.col is not None else None,
+            grid_shape=self.grid_shape,
+            floor=np.append(self.floor, 0) if self.floor is not None else None,
+            labels=(*self.labels, name),
+            map_name=self.map_name,
+            map_cell=self.map_cell,
+            crs=self.crs,
+            cell_m=self.cell_m,
+            unit=self.unit,
+        )
+
+
+def world_from_map(name: str, cell: str = "10km") -> World:
+    """The shipped population raster ``name`` (``"korea"``, ``"usa"``) as a lattice world.
+
+    Only populated cells become patches; people move between 4-neighbours.
+    """
+    from hyosan.space.maps import load_map
+
+    raster = load_map(name, cell)
+    return World.lattice(
+        raster.population,
+        name=f"{name}-{cell}",
+        cell=raster.cell_m,
+        keep_empty=False,
+        x=raster.x,
+        y=raster.y,
+        map_name=name,
+        map_cell=cell,
+        crs=raster.crs,
+    )
