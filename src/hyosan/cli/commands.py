@@ -131,13 +131,17 @@ def validate(scenario: ScenarioArg) -> None:
 def plot(
     directory: Annotated[Path, typer.Argument(help="A folder written by `hyosan run --out`.")],
 ) -> None:
-    """Draw the pictures of a finished run into its folder."""
+    """Draw the pictures of a finished run into its folder (maps too, for runs in space)."""
     from hyosan.io import load_result
-    from hyosan.viz import save_plots
+    from hyosan.viz import save_map_plots, save_plots
 
     result = load_result(directory)
     for path in save_plots(result, directory):
         out.print(f"wrote [bold]{path}[/]")
+    if result.in_space:
+        out.print("drawing the map and the animation of the first run ...")
+        for path in save_map_plots(result, directory):
+            out.print(f"wrote [bold]{path}[/]")
 
 
 def _check_out(out_dir: Path) -> None:

@@ -32,7 +32,9 @@ from hyosan.space import CompiledSpace
 
 __all__ = ["OdeEngine"]
 
-_space_rhs: Callable[..., Any] = space_ode_rhs  # numba's Dispatcher type does not know the signature
+_space_rhs: Callable[..., Any] = (
+    space_ode_rhs  # numba's Dispatcher type does not know the signature
+)
 
 
 class OdeEngine(Engine):

@@ -11,7 +11,7 @@ produce:
 - in space, ``fields``: float64, dims ``("run", "time", "compartment", "patch")``,
   the counts per patch (``counts`` holds their sum over patches), with
   coordinates on ``patch`` (``patch`` names, ``patch_x``, ``patch_y``,
-  ``patch_row``, ``patch_col``, ``patch_kind``, ``patch_label``), the movement
+  ``patch_row``, ``patch_col``, ``patch_kind``, ``patch_floor``, ``patch_label``), the movement
   edges ``edge_src``, ``edge_dst`` on dim ``edge``, and attributes ``world``,
   ``world_kind`` (``"raster"`` or ``"graph"``), ``map``, ``map_cell``,
   ``grid_rows``, ``grid_cols``, ``crs``, ``cell_m`` and ``world_unit``;
@@ -361,6 +361,7 @@ def _with_fields(dataset: xr.Dataset, fields: FloatArray, world: World) -> xr.Da
         "patch_row": ("patch", world.row),
         "patch_col": ("patch", world.col),
         "patch_kind": ("patch", np.array(world.kinds, dtype=str)),
+        "patch_floor": ("patch", world.floor),
         "patch_label": ("patch", np.array(world.labels, dtype=str)),
         "edge_src": ("edge", world.src),
         "edge_dst": ("edge", world.dst),

@@ -79,8 +79,24 @@ def world_from_toml(data: dict[str, Any], *, source: str = "python") -> World:
         raise err.at(source) from None
 
 
+_DOOR_KEYS = "between, weight, closable, one_way"
+
+
+def _flag(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(
+            "true or false is needed here", key=key, value=value, allowed="true, false"
+        )
+    return value
+
+
 def _number(value: Any, key: str, *, minimum: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= minimum:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not value >= minimum
+        or not np.isfinite(value)
+    ):
         raise InputError(
             "a number is needed here", key=key, value=value, allowed=f"a number >= {minimum:g}"
         )
@@ -139,7 +155,13 @@ def _build(data: dict[str, Any]) -> World:
     closable: list[bool] = []
     for i, door in enumerate(data.get("doors", [])):
         key = f"doors[{i}]"
-        between = door.get("between") if isinstance(door, dict) else None
+        if not isinstance(door, dict):
+            raise InputError("a door is a table", key=key, value=door, allowed=_DOOR_KEYS)
+        extra = set(door) - set(_DOOR_KEYS.split(", "))
+        if extra:
+            bad = sorted(extra)[0]
+            raise InputError("unknown key", key=f"{key}.{bad}", value=bad, allowed=_DOOR_KEYS)
+        between = door.get("between")
         if not isinstance(between, list) or len(between) != 2:
             raise InputError(
                 "a door is between two patches",
@@ -157,14 +179,28 @@ def _build(data: dict[str, Any]) -> World:
                 )
         w = _number(door.get("weight", 1.0), f"{key}.weight")
         a, b = pos[between[0]], pos[between[1]]
-        ends = [(a, b)] if door.get("one_way", False) else [(a, b), (b, a)]
+        if a == b:
+            raise InputError(
+                "a door joins two different patches", key=f"{key}.between", value=between
+            )
+        one_way = _flag(door.get("one_way", False), f"{key}.one_way")
+        can_close = _flag(door.get("closable", True), f"{key}.closable")
+        ends = [(a, b)] if one_way else [(a, b), (b, a)]
         for s, d in ends:
             src.append(s)
             dst.append(d)
             weight.append(w)
-            closable.append(bool(door.get("closable", True)))
+            closable.append(can_close)
     regions: dict[str, tuple[int, ...]] = {}
-    for rname, members in data.get("regions", {}).items():
+    table = data.get("regions", {})
+    if not isinstance(table, dict):
+        raise InputError(
+            "regions is a table of named lists",
+            key="regions",
+            value=table,
+            allowed='[regions] with lines such as "floor-3" = ["a", "b"]',
+        )
+    for rname, members in table.items():
         if not isinstance(members, list):
             raise InputError(
                 "a region is a list of patch names", key=f"regions.{rname}", value=members

@@ -1,7 +1,9 @@
 """Which patches an intervention or a seed acts on: a :class:`Selection`.
 
 In a scenario file a selection is written as a patch or region name
-(``"science-lab"``, ``"floor-3"``), a list of patch names, or a table::
+(``"science-lab"``, ``"floor-3"``; in a world made from a shipped map also a
+place name such as ``"Seoul"``: the populated cell nearest to it), a list of
+such names, or a table::
 
     { region = "classrooms" }
     { around = "Seoul", radius_km = 30 }       # raster worlds from a shipped map
@@ -105,6 +107,8 @@ class Selection:
         for name in self.patches:
             if name in world.regions:
                 chosen.update(world.regions[name])
+            elif name not in world.patches and world.map_name:  # a place on the map
+                chosen.update(_around(world, name, 0.0, key=key))
             else:
                 chosen.add(world.index(name, key=key))
         if self.region:

@@ -1,5 +1,6 @@
 """Pictures of results. matplotlib is loaded only when a picture is drawn."""
 
+from hyosan.viz.maps import plot_map, save_animation, save_map_plots
 from hyosan.viz.timeseries import plot_totals, save_plots
 
-__all__ = ["plot_totals", "save_plots"]
+__all__ = ["plot_map", "plot_totals", "save_animation", "save_map_plots", "save_plots"]

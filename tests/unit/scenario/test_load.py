@@ -64,7 +64,7 @@ def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
 
 
 def test_builtin_scenarios_are_discovered() -> None:
-    """The package ships the seven documented scenarios, found as package data."""
+    """The package ships the documented scenarios, well mixed and in space, as package data."""
     assert set(BUILTIN_SCENARIOS) == {
         "munz-basic",
         "munz-latent",
@@ -73,6 +73,9 @@ def test_builtin_scenarios_are_discovered() -> None:
         "alemi",
         "sir",
         "school",
+        "hyosan-school",
+        "korea",
+        "usa",
     }
     assert builtin_scenario_path("sir").name == "sir.toml"
 
@@ -88,7 +91,7 @@ def test_every_builtin_loads_resolved(name: str) -> None:
     assert s.model == builtin_model(s.model_ref)
     assert set(s.parameters) == set(s.model.parameter_names)
     assert set(s.initial) == set(s.model.compartments)
-    assert s.engine == "ssa"
+    assert s.engine in ("ssa", "tau")
     assert s.description
 
 

@@ -262,8 +262,9 @@ def nsm_steps(
                 rng,
             )
         if any_coupled:  # the neighbours' coupled reactions read the counts that changed
-            for z in (p, q):
-                if z == q and q == p:
+            for iz in range(2):
+                z = p if iz == 0 else q
+                if iz == 1 and q == p:
                     continue
                 for e in range(out_ptr[z], out_ptr[z + 1]):
                     nb = out_dst[e]

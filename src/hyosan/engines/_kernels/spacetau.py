@@ -1,29 +1,37 @@
-"""Adaptive tau-leaping in space (Cao, Gillespie & Petzold 2006, over all patches).
+"""Tau-leaping in space: leap where counts are large, exact where they are small, walk by splitting.
 
-The well-mixed method (``tauleap.py``) applied to the ``P (R + C)`` channels
-of a world. One step:
+One step of length ``tau`` from the state ``X``:
 
-1. Every channel's propensity; channels that could exhaust a reactant within
-   ``n_critical`` firings are critical (a move of compartment ``c`` out of
-   ``p`` exhausts ``X[p, c]``; a coupled reaction's partner may be drawn from
-   the patch's whole neighbourhood).
-2. The leap ``tau1`` bounds every count's expected relative change by
-   ``eps`` (Cao et al.'s eq. 32), the means and variances gathered from where
-   each channel's changes land: moves spread over out-edges by weight, a
-   coupled reaction's partner change over the neighbourhood by weighted count.
-3. Where ``tau1 < n_ssa / a0`` leaping does not pay: up to
-   ``max(100, P)`` exact events by the next-subvolume method instead.
-4. Otherwise: the time to the next critical firing ``tau2``; leap by the
-   smaller; Poisson numbers for non-critical channels, split over
-   destinations by multinomial draws, and at most one critical firing. If a
-   count would go negative the leap is halved and drawn again.
+1. Every patch's reaction propensities. A patch is *exact* if one of its live
+   reactions could exhaust a reactant within ``n_critical`` firings (Cao,
+   Gillespie & Petzold's critical reactions), or if it expects fewer than
+   ``n_ssa`` reaction events in the leap; the other patches *leap*.
+2. ``tau`` bounds the expected relative change of every count in the
+   leaping patches by ``eps`` (Cao et al.'s eq. 32, over their reactions),
+   the chance that one individual moves by ``3 eps`` (so that two moves in
+   one step stay rare), and never crosses an output time.
+3. Reactions: a leaping patch fires Poisson numbers of each reaction; an
+   exact patch runs the direct method over ``[t, t + tau)`` on its own counts.
+   A coupled reaction's partner is drawn from the neighbourhood by weighted
+   count at the start of the step (multinomially when leaping). If any count
+   would go negative the step is halved and drawn again.
+4. Movement, after the reactions (operator splitting, as in the multinomial
+   simulation algorithm): each individual of ``c`` in ``p`` leaves with
+   probability ``1 - exp(-mob[c] wout[p] tau)`` (a binomial draw per patch
+   and compartment), to an out-edge chosen by weight (binomial splitting).
+   Moves never make a count negative.
 
-Leaps never cross an output time.
+The errors are those of tau-leaping (first order in ``eps``) and of the
+splitting (first order in ``tau``); both vanish as ``eps -> 0``. Cost per
+step: O(P (R + C d)) plus the exact events of the exact patches.
 
 References
 ----------
 .. [1] Y. Cao, D. T. Gillespie, L. R. Petzold, "Efficient step size selection
    for the tau-leaping simulation method", J. Chem. Phys. 124, 044109 (2006).
+.. [2] S. Lampoudi, D. T. Gillespie, L. R. Petzold, "The multinomial
+   simulation algorithm for discrete stochastic simulation of
+   reaction-diffusion systems", J. Chem. Phys. 130, 094104 (2009).
 """
 
 from __future__ import annotations
@@ -35,166 +43,311 @@ from numba import njit
 
 from hyosan.engines._kernels.conditions import first_condition
 from hyosan.engines._kernels.direct import record_until
-from hyosan.engines._kernels.nsm import nsm_steps
 from hyosan.engines._kernels.space import out_weights, partner_count, patch_channels
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
 
 @njit(cache=True)
-def _order(law, r1, r2, mob, nc):
+def _share(n, w, rest, rng):
+    """How many of ``n`` fall in a part of weight ``w`` out of ``rest`` (binomial splitting)."""
+    if w >= rest:
+        return n
+    return float(rng.binomial(int(n), w / rest))
+
+
+@njit(cache=True)
+def _to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng):
+    """Apply the partner changes of ``n`` firings of coupled reaction ``j`` in patch ``p``."""
+    rest = partner_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+    left = n
+    for e in range(out_ptr[p] - 1, out_ptr[p + 1]):
+        if left <= 0.0:
+            return
+        if e < out_ptr[p]:
+            q = p
+            w = X[p * nc + r2[j]]
+        else:
+            if out_w[e] <= 0.0:
+                continue
+            q = out_dst[e]
+            w = coupling * X[q * nc + r2[j]]
+        if w <= 0.0:
+            continue
+        m = _share(left, w, rest, rng)
+        left -= m
+        rest -= w
+        for c in range(nc):
+            if chg_b[j, c] != 0.0:
+                dX[q * nc + c] += chg_b[j, c] * m
+
+
+@njit(cache=True)
+def _neighbours(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
+    """``coupling * sum of X[n, c]`` over ``p``'s open out-neighbours."""
+    b = 0.0
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            b += coupling * X[out_dst[e] * nc + c]
+    return b
+
+
+@njit(cache=True)
+def _pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target):
+    """The neighbour whose weighted count ``target`` falls in (the last live one at the top)."""
+    acc = 0.0
+    last = p
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            w = coupling * X[out_dst[e] * nc + c]
+            if w > 0.0:
+                acc += w
+                last = out_dst[e]
+                if target < acc:
+                    return last
+    return last
+
+
+@njit(cache=True)
+def _local_rates(p, xl, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, al):
+    """Reaction propensities of patch ``p`` with its own counts ``xl`` and its neighbours' ``X``."""
+    nc = xl.shape[0]
+    n_total = 0.0
+    for c in range(nc):
+        n_total += in_n[c] * xl[c]
+    total = 0.0
+    for j in range(k.shape[0]):
+        v = k[j]
+        if law[j] >= 1:
+            v *= xl[r1[j]]
+        if law[j] >= 2 and v != 0.0:
+            b = xl[r2[j]]
+            if coupled[j]:
+                b += _neighbours(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+            elif r1[j] == r2[j]:
+                b -= 1.0
+            v *= b
+            if law[j] == 3:
+                v = v / n_total if n_total > 0.0 else 0.0
+        al[j] = v
+        total += v
+    return total
+
+
+@njit(cache=True)
+def _exact_patch(
+    p,
+    tau,
+    X,
+    k,
+    law,
+    r1,
+    r2,
+    in_n,
+    chg_a,
+    chg_b,
+    coupled,
+    coupling,
+    out_ptr,
+    out_dst,
+    out_w,
+    dX,
+    rng,
+):
+    """The direct method in patch ``p`` over ``tau``, neighbours frozen; returns the events."""
+    nr = k.shape[0]
+    nc = chg_a.shape[1]
+    xl = X[p * nc : (p + 1) * nc].copy()
+    al = np.empty(nr)
+    s = 0.0
+    events = 0
+    while True:
+        a0 = _local_rates(
+            p, xl, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, al
+        )
+        if a0 <= 0.0:
+            break
+        s -= math.log(1.0 - rng.random()) / a0
+        if s >= tau:
+            break
+        target = rng.random() * a0
+        acc = 0.0
+        j = 0
+        while j < nr - 1:
+            acc += al[j]
+            if acc > target:
+                break
+            j += 1
+        while al[j] == 0.0:
+            j -= 1
+        for c in range(nc):
+            xl[c] += chg_a[j, c]
+        if coupled[j]:
+            own = xl[r2[j]]
+            u = rng.random() * (
+                own + _neighbours(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+            )
+            if u < own:
+                q = p
+            else:
+                q = _pick_neighbour(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w, u - own)
+            for c in range(nc):
+                if q == p:
+                    xl[c] += chg_b[j, c]
+                else:
+                    dX[q * nc + c] += chg_b[j, c]
+        events += 1
+    for c in range(nc):
+        dX[p * nc + c] += xl[c] - X[p * nc + c]
+    return events
+
+
+@njit(cache=True)
+def _plan(
+    X, a, g, chg_a, chg_b, coupled, coupling, r2, out_ptr, out_dst, out_w, eps, n_critical, exact
+):
+    """Mark patches with critical reactions as exact; return Cao's leap over the others."""
+    n_patches = a.shape[0]
+    nc = chg_a.shape[1]
+    nr = chg_a.shape[0]
+    tau = math.inf
+    for p in range(n_patches):
+        exact[p] = False
+        base = p * nc
+        for j in range(nr):
+            if a[p, j] <= 0.0:
+                continue
+            for c in range(nc):
+                if chg_a[j, c] < 0.0 and X[base + c] < -chg_a[j, c] * n_critical:
+                    exact[p] = True
+                if coupled[j] and chg_b[j, c] < 0.0:
+                    pool = partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
+                    if pool < -chg_b[j, c] * n_critical:
+                        exact[p] = True
+        if exact[p]:
+            continue
+        for c in range(nc):
+            if g[c] == 0.0:
+                continue
+            mu = 0.0
+            s2 = 0.0
+            for j in range(nr):
+                v = chg_a[j, c] + chg_b[j, c]  # partner changes counted here, for the bound only
+                if v != 0.0 and a[p, j] > 0.0:
+                    mu += v * a[p, j]
+                    s2 += v * v * a[p, j]
+            bound = max(eps * X[base + c] / g[c], 1.0)
+            if mu != 0.0:
+                tau = min(tau, bound / abs(mu))
+            if s2 > 0.0:
+                tau = min(tau, bound * bound / s2)
+    return tau
+
+
+@njit(cache=True)
+def _order(law, r1, r2, nc):
     """``g[c]``: Cao et al.'s highest-order factor for each compartment (0: never a reactant)."""
     g = np.zeros(nc)
     for j in range(law.shape[0]):
         for r in (r1[j], r2[j]):
             if r >= 0 and law[j] >= 1:
                 g[r] = max(g[r], 2.0 if law[j] >= 2 else 1.0)
-    for c in range(nc):
-        if mob[c] > 0.0:
-            g[c] = max(g[c], 1.0)
     return g
 
 
 @njit(cache=True)
-def _spread(
+def _react(
+    tau,
     X,
     a,
-    crit,
-    fired,
-    leap,
-    tau,
+    exact,
+    k,
+    law,
+    r1,
+    r2,
+    in_n,
     chg_a,
     chg_b,
     coupled,
     coupling,
-    r2,
     out_ptr,
     out_dst,
     out_w,
-    wout,
-    mu,
-    s2,
     dX,
     rng,
 ):
-    """Gather means/variances of the changes (``leap`` false) or apply drawn firings (true).
-
-    With ``leap`` true, ``fired[p, j]`` firings are split over destinations by
-    multinomial draws and added to ``dX``; otherwise ``mu``/``s2`` receive the
-    expected change and its variance per unit time from non-critical channels.
-    """
-    n_patches, nch = a.shape
-    nc = mu.shape[0] // n_patches
-    nr = nch - nc
+    """Step 3 of the module docstring: reaction changes over ``tau`` into ``dX``; events."""
+    n_patches = a.shape[0]
+    nr = k.shape[0]
+    nc = chg_a.shape[1]
+    events = 0
     for p in range(n_patches):
-        base = p * nc
-        for j in range(nch):
-            if leap:
-                n = fired[p, j]
-                if n == 0.0:
-                    continue
-            else:
-                if crit[p, j] or a[p, j] == 0.0:
-                    continue
-                n = a[p, j]
-            if j < nr:
-                for c in range(nc):
-                    v = chg_a[j, c]
-                    if v != 0.0:
-                        if leap:
-                            dX[base + c] += v * n
-                        else:
-                            mu[base + c] += v * n
-                            s2[base + c] += v * v * n
-                if not coupled[j]:
-                    continue
-                b = partner_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
-                left = n
-                rest = b
-                for e in range(-1, out_ptr[p + 1] - out_ptr[p]):
-                    if e < 0:
-                        q = p
-                        w = X[base + r2[j]]
-                    else:
-                        ee = out_ptr[p] + e
-                        if out_w[ee] <= 0.0:
-                            continue
-                        q = out_dst[ee]
-                        w = coupling * X[q * nc + r2[j]]
-                    if w <= 0.0:
-                        continue
-                    if leap:
-                        m = (
-                            left
-                            if w >= rest
-                            else float(rng.binomial(int(left), min(w / rest, 1.0)))
-                        )
-                        left -= m
-                    else:
-                        m = n * w / b
-                    rest -= w
-                    for c in range(nc):
-                        v = chg_b[j, c]
-                        if v != 0.0:
-                            if leap:
-                                dX[q * nc + c] += v * m
-                            else:
-                                mu[q * nc + c] += v * m
-                                s2[q * nc + c] += v * v * m
-                    if leap and left <= 0.0:
-                        break
-            else:
-                c = j - nr
-                if leap:
-                    dX[base + c] -= n
-                else:
-                    mu[base + c] -= n
-                    s2[base + c] += n
-                left = n
-                rest = wout[p]
-                for e in range(out_ptr[p], out_ptr[p + 1]):
-                    w = out_w[e]
-                    if w <= 0.0:
-                        continue
-                    q = out_dst[e]
-                    if leap:
-                        m = (
-                            left
-                            if w >= rest
-                            else float(rng.binomial(int(left), min(w / rest, 1.0)))
-                        )
-                        left -= m
-                        dX[q * nc + c] += m
-                        if left <= 0.0:
-                            break
-                    else:
-                        m = n * w / wout[p]
-                        mu[q * nc + c] += m
-                        s2[q * nc + c] += m
-                    rest -= w
+        if exact[p]:
+            events += _exact_patch(
+                p,
+                tau,
+                X,
+                k,
+                law,
+                r1,
+                r2,
+                in_n,
+                chg_a,
+                chg_b,
+                coupled,
+                coupling,
+                out_ptr,
+                out_dst,
+                out_w,
+                dX,
+                rng,
+            )
+            continue
+        for j in range(nr):
+            if a[p, j] <= 0.0:
+                continue
+            n = float(rng.poisson(a[p, j] * tau))
+            if n == 0.0:
+                continue
+            events += int(n)
+            for c in range(nc):
+                if chg_a[j, c] != 0.0:
+                    dX[p * nc + c] += chg_a[j, c] * n
+            if coupled[j]:
+                _to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng)
+    return events
 
 
 @njit(cache=True)
-def _critical(X, a, chg_a, chg_b, coupled, coupling, r2, out_ptr, out_dst, out_w, n_critical, crit):
-    """Mark channels that could exhaust a reactant within ``n_critical`` firings."""
-    n_patches, nch = a.shape
-    nc = chg_a.shape[1]
-    nr = nch - nc
+def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, rng):
+    """Step 4 of the module docstring: moves over ``tau`` into ``dX``; returns the moves."""
+    nc = mob.shape[0]
+    n_patches = X.shape[0] // nc
+    moves = 0
     for p in range(n_patches):
-        for j in range(nch):
-            crit[p, j] = False
-            if a[p, j] <= 0.0:
+        if wout[p] <= 0.0:
+            continue
+        for c in range(nc):
+            x = X[p * nc + c]
+            if x <= 0.0 or mob[c] <= 0.0:
                 continue
-            firings = math.inf
-            if j < nr:
-                for c in range(nc):
-                    if chg_a[j, c] < 0.0:
-                        firings = min(firings, math.floor(X[p * nc + c] / -chg_a[j, c]))
-                    if chg_b[j, c] < 0.0 and coupled[j]:
-                        pool = partner_count(p, c, X, nc, 1.0, out_ptr, out_dst, out_w)
-                        firings = min(firings, math.floor(pool / -chg_b[j, c]))
-            else:
-                firings = X[p * nc + j - nr]
-            crit[p, j] = firings < n_critical
+            n = float(rng.binomial(int(x), -math.expm1(-mob[c] * wout[p] * tau)))
+            if n == 0.0:
+                continue
+            moves += int(n)
+            dX[p * nc + c] -= n
+            left = n
+            rest = wout[p]
+            for e in range(out_ptr[p], out_ptr[p + 1]):
+                w = out_w[e]
+                if w <= 0.0:
+                    continue
+                m = _share(left, w, rest, rng)
+                dX[out_dst[e] * nc + c] += m
+                left -= m
+                rest -= w
+                if left <= 0.0:
+                    break
+    return moves
 
 
 @njit(cache=True)
@@ -227,25 +380,20 @@ def space_tau_run(
     n_critical,
     n_ssa,
 ):
-    """Tau-leap ``X`` from ``t`` towards ``t_stop``; see the module docstring.
+    """Leap ``X`` from ``t`` towards ``t_stop``; see the module docstring.
 
-    Returns ``(status, t, i_out, n_events, condition)``.
+    Returns ``(status, t, i_out, n_events, condition)``; events count reactions and moves.
     """
     nr = k.shape[0]
     nc = mob.shape[0]
     n_patches = X.shape[0] // nc
-    nch = nr + nc
     wout = out_weights(n_patches, out_ptr, out_w)
-    g = _order(law, r1, r2, mob, nc)
-    a = np.empty((n_patches, nch))
-    crit = np.empty((n_patches, nch), dtype=np.bool_)
-    fired = np.zeros((n_patches, nch))
-    mu = np.empty(X.shape[0])
-    s2 = np.empty(X.shape[0])
+    g = _order(law, r1, r2, nc)
+    a = np.empty((n_patches, nr + nc))
+    exact = np.empty(n_patches, dtype=np.bool_)
     dX = np.empty(X.shape[0])
     tot = np.empty(nc)
     n_cond = cond_thr.shape[0]
-    n_exact = max(100, n_patches)
     n_events = 0
     while n_events < max_events:
         while i_out < t_out.shape[0] and t_out[i_out] <= t and t_out[i_out] < t_stop:
@@ -277,18 +425,10 @@ def space_tau_run(
         t_cap = t_stop
         if i_out < t_out.shape[0] and t_out[i_out] < t_cap:
             t_cap = t_out[i_out]
-        _critical(
-            X, a, chg_a, chg_b, coupled, coupling, r2, out_ptr, out_dst, out_w, n_critical, crit
-        )
-        mu[:] = 0.0
-        s2[:] = 0.0
-        _spread(
+        tau = _plan(
             X,
             a,
-            crit,
-            fired,
-            False,
-            0.0,
+            g,
             chg_a,
             chg_b,
             coupled,
@@ -297,27 +437,31 @@ def space_tau_run(
             out_ptr,
             out_dst,
             out_w,
-            wout,
-            mu,
-            s2,
-            dX,
-            rng,
+            eps,
+            n_critical,
+            exact,
         )
-        tau1 = math.inf
-        for i in range(X.shape[0]):
-            gi = g[i % nc]
-            if gi == 0.0:
-                continue
-            bound = max(eps * X[i] / gi, 1.0)
-            if mu[i] != 0.0:
-                tau1 = min(tau1, bound / abs(mu[i]))
-            if s2[i] > 0.0:
-                tau1 = min(tau1, bound * bound / s2[i])
-        if tau1 < n_ssa / a0:
-            status, t, i_out, done, cond = nsm_steps(
+        for p in range(n_patches):
+            for c in range(nc):
+                rate = mob[c] * wout[p]
+                if rate > 0.0 and X[p * nc + c] > 0.0:
+                    tau = min(tau, 3.0 * eps / rate)
+        for p in range(n_patches):  # leaping pays only where many events are due
+            if not exact[p]:
+                a0p = 0.0
+                for j in range(nr):
+                    a0p += a[p, j]
+                exact[p] = a0p * min(tau, t_cap - t) < n_ssa
+        capped = tau >= t_cap - t
+        if capped:
+            tau = t_cap - t
+        while True:
+            dX[:] = 0.0
+            done = _react(
+                tau,
                 X,
-                t,
-                t_stop,
+                a,
+                exact,
                 k,
                 law,
                 r1,
@@ -330,72 +474,6 @@ def space_tau_run(
                 out_ptr,
                 out_dst,
                 out_w,
-                mob,
-                cond_w,
-                cond_op,
-                cond_thr,
-                t_out,
-                out,
-                i_out,
-                min(n_exact, max_events - n_events),
-                rng,
-            )
-            n_events += done
-            if status != BUDGET:
-                return status, t, i_out, n_events, cond
-            continue
-        a0c = 0.0
-        for p in range(n_patches):
-            for j in range(nch):
-                if crit[p, j]:
-                    a0c += a[p, j]
-        while True:
-            tau2 = -math.log(1.0 - rng.random()) / a0c if a0c > 0.0 else math.inf
-            tau = min(tau1, tau2)
-            capped = tau >= t_cap - t
-            if capped:
-                tau = t_cap - t
-            chosen_p = -1
-            chosen_j = -1
-            if not capped and tau2 <= tau1:
-                target = rng.random() * a0c
-                acc = 0.0
-                for p in range(n_patches):
-                    for j in range(nch):
-                        if crit[p, j]:
-                            acc += a[p, j]
-                            chosen_p = p
-                            chosen_j = j
-                            if acc > target:
-                                break
-                    if acc > target:
-                        break
-            for p in range(n_patches):
-                for j in range(nch):
-                    fired[p, j] = 0.0
-                    if not crit[p, j] and a[p, j] > 0.0:
-                        fired[p, j] = rng.poisson(a[p, j] * tau)
-            if chosen_p >= 0:
-                fired[chosen_p, chosen_j] = 1.0
-            dX[:] = 0.0
-            _spread(
-                X,
-                a,
-                crit,
-                fired,
-                True,
-                tau,
-                chg_a,
-                chg_b,
-                coupled,
-                coupling,
-                r2,
-                out_ptr,
-                out_dst,
-                out_w,
-                wout,
-                mu,
-                s2,
                 dX,
                 rng,
             )
@@ -406,12 +484,14 @@ def space_tau_run(
                     break
             if ok:
                 break
-            tau1 = tau / 2.0
+            tau /= 2.0
+            capped = False
         X += dX
+        dX[:] = 0.0
+        done += _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, rng)
+        X += dX
+        n_events += done
         t = t_cap if capped else t + tau
-        for p in range(n_patches):
-            for j in range(nch):
-                n_events += int(fired[p, j])
         if t >= t_stop:
             i_out = record_until(X, t_stop, t_out, out, i_out)
             return REACHED, t_stop, i_out, n_events, -1

@@ -1,0 +1,355 @@
+"""Spatial kernels: jitted equals ``py_func`` under one seed, and propensities by hand.
+
+The state is ``X[p * C + c]``; a coupled reaction ``A + B`` in patch ``p``
+has propensity ``k A_p (B_p + coupling * sum of B_n over open neighbours) /
+N_p`` (frequency dependent), and the movement channel of compartment ``c``
+is ``mob[c] * wout[p] * X[p, c]`` (see ``hyosan.space.compiled``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from numpy.random import PCG64, Generator
+
+from hyosan.engines._kernels import REACHED, nsm_steps, space_ode_rhs, space_tau_run
+from hyosan.engines._kernels.space import (
+    out_weights,
+    partner_count,
+    patch_channels,
+    pick_edge,
+    pick_partner,
+)
+from hyosan.engines.base import Conditions
+from hyosan.interventions import Condition
+from hyosan.model import builtin_model, compile_model
+from hyosan.space import CompiledSpace, World, compile_space
+
+TIMES = np.linspace(0.0, 4.0, 9)
+OUT = 20  # position of the output array in the spatial kernels' arguments
+AOUAD_MOVES = {"S": 0.2, "E": 0.2, "Z": 0.8, "H": 0.5}
+
+
+def _space(
+    model: str,
+    world: World,
+    mobility: dict[str, float],
+    coupling: float,
+    params: dict[str, float] | None = None,
+) -> CompiledSpace:
+    m = builtin_model(model)
+    return compile_space(m, compile_model(m, params), world, mobility, coupling=coupling)
+
+
+def _lattice_case() -> tuple[CompiledSpace, np.ndarray]:
+    """aouad on a 2 x 3 lattice, coupled, everyone but the dead moving; one bitten in a corner."""
+    world = World.lattice(np.full((2, 3), 40.0))
+    cs = _space("aouad", world, AOUAD_MOVES, 0.5)
+    x = np.zeros((world.n_patches, cs.n_compartments))
+    x[:, 0] = 40.0
+    x[0, 0], x[0, 1], x[4, 3] = 38.0, 2.0, 1.0
+    return cs, x.ravel()
+
+
+def _kernel_args(cs: CompiledSpace, x0: np.ndarray, cond: Conditions | None = None) -> tuple:
+    c = cond or Conditions.build([], cs.compartments)
+    out = np.zeros((len(TIMES), len(x0)))
+    return (x0.copy(), 0.0, float(TIMES[-1]), *cs.kernel_arrays, *c.arrays, TIMES, out, 0)
+
+
+def _fresh(args: tuple) -> tuple:
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def test_nsm_steps_equals_py_func() -> None:
+    """The compiled next-subvolume method and its Python source draw the same path."""
+    cs, x0 = _lattice_case()
+    a, b = _fresh(_kernel_args(cs, x0)), _fresh(_kernel_args(cs, x0))
+    ra = nsm_steps(*a, 10**7, Generator(PCG64(5)))
+    rb = nsm_steps.py_func(*b, 10**7, Generator(PCG64(5)))
+    assert ra[0] == REACHED and ra[3] > 100 and ra == rb
+    np.testing.assert_array_equal(a[OUT], b[OUT])
+    np.testing.assert_array_equal(a[0], b[0])
+    assert a[0].sum() == x0.sum()  # aouad conserves people, moves included
+
+
+def test_nsm_steps_stops_on_condition_and_on_budget() -> None:
+    """A condition on totals over patches stops at the event that makes it true; a budget too."""
+    cs, x0 = _lattice_case()
+    cond = Conditions.build([Condition.parse("E + Z > 5")], cs.compartments)
+    args = _kernel_args(cs, x0, cond)
+    status, t, _i, n, c = nsm_steps(*args, 10**7, Generator(PCG64(2)))
+    x = args[0].reshape(-1, cs.n_compartments)
+    if status == 1:  # CONDITION
+        assert c == 0 and x[:, 1].sum() + x[:, 3].sum() == 6 and 0 < t < TIMES[-1]
+    else:  # every bitten died or turned hybrid first: possible, rare
+        assert x[:, 1].sum() + x[:, 3].sum() <= 5
+    args = _kernel_args(cs, x0)
+    status, t, _i, n, c = nsm_steps(*args, 7, Generator(PCG64(2)))
+    assert (status, n, c) == (2, 7, -1) and 0 < t < TIMES[-1]  # BUDGET after 7 events
+
+
+def test_nsm_steps_refreshes_neighbours_after_an_event_within_a_patch() -> None:
+    """Coupled kills only: a zombie is never destroyed in a patch that has none.
+
+    Patch a holds 1 human, patch b 2 humans and 1 zombie; coupling 0.5, no
+    bites, no movement. When b's own kill destroys the zombie, a's kill rate
+    (which read b's zombie) must drop to 0; if it is left stale, a fires
+    later, finds no partner anywhere and drives its zombie count to -1.
+    """
+    cs = _space("alemi", World.from_edges("two", ["a", "b"], [("a", "b", 1.0)]), {}, 0.5)
+    cs = cs.with_rates(np.array([0.0, 1.0]))  # beta 0, kappa 1
+    x0 = np.array([1.0, 0.0, 0.0, 2.0, 1.0, 0.0])
+    lows = []
+    for seed in range(20):
+        args = _kernel_args(cs, x0)
+        nsm_steps(*args[:2], 1000.0, *args[3:], 100, Generator(PCG64(seed)))
+        lows.append(args[0].min())
+        np.testing.assert_array_equal(args[0][:3], [1.0, 0.0, 0.0], err_msg=f"seed {seed}")
+    assert min(lows) >= 0.0
+
+
+def test_space_tau_run_equals_py_func() -> None:
+    """The compiled spatial tau-leap and its Python source draw the same path (leaps included)."""
+    world = World.lattice(np.full((2, 2), 5000.0))
+    cs = _space("aouad", world, AOUAD_MOVES, 0.5)
+    x = np.zeros((4, cs.n_compartments))
+    x[:, 0] = 5000.0
+    x[:, 3] = [200.0, 0.0, 50.0, 0.0]
+    x0 = x.ravel()
+    # With a budget of one event, an exact step returns 1 event, a leap many: it leaps here.
+    first = space_tau_run(*_fresh(_kernel_args(cs, x0)), 1, Generator(PCG64(9)), 0.03, 10, 10.0)
+    assert first[3] > 1
+    a, b = _fresh(_kernel_args(cs, x0)), _fresh(_kernel_args(cs, x0))
+    ra = space_tau_run(*a, 10**9, Generator(PCG64(9)), 0.03, 10, 10.0)
+    rb = space_tau_run.py_func(*b, 10**9, Generator(PCG64(9)), 0.03, 10, 10.0)
+    assert ra[0] == REACHED and ra == rb
+    np.testing.assert_array_equal(a[OUT], b[OUT])
+    np.testing.assert_array_equal(a[0], b[0])
+    assert a[0].sum() == x0.sum() and a[0].min() >= 0
+
+
+def test_space_tau_run_with_few_people_equals_py_func() -> None:
+    """With few people the tau kernel falls back on exact steps; still equal to its source."""
+    cs, x0 = _lattice_case()
+    a, b = _fresh(_kernel_args(cs, x0)), _fresh(_kernel_args(cs, x0))
+    ra = space_tau_run(*a, 10**9, Generator(PCG64(4)), 0.03, 10, 10.0)
+    rb = space_tau_run.py_func(*b, 10**9, Generator(PCG64(4)), 0.03, 10, 10.0)
+    assert ra[0] == REACHED and ra == rb
+    np.testing.assert_array_equal(a[OUT], b[OUT])
+
+
+def _channels(
+    cs: CompiledSpace,
+    x: np.ndarray,
+    p: int,
+    exact: bool = True,
+    fn: Callable[..., float] = patch_channels,
+) -> tuple[float, np.ndarray]:
+    """Patch ``p``'s total propensity and its ``R + C`` channels, by ``fn``."""
+    m = cs.model
+    wout = out_weights(cs.n_patches, cs.out_ptr, cs.out_w)
+    a = np.full((cs.n_patches, m.n_reactions + cs.n_compartments), np.nan)
+    laws = (m.k, m.law, m.r1, m.r2, m.in_n, cs.coupled, cs.coupling)
+    edges = (cs.out_ptr, cs.out_dst, cs.out_w, cs.mob, wout)
+    total = fn(p, x, *laws, *edges, exact, a)
+    return total, a[p]
+
+
+def _state(cs: CompiledSpace, seed: int) -> np.ndarray:
+    rng = Generator(PCG64(seed))
+    return rng.integers(0, 30, size=cs.n_patches * cs.n_compartments).astype(float)
+
+
+def test_patch_channels_equals_py_func() -> None:
+    """Every patch's channel propensities and total, compiled and as Python."""
+    cs, _ = _lattice_case()
+    x = _state(cs, 1)
+    np.testing.assert_array_equal(
+        out_weights(cs.n_patches, cs.out_ptr, cs.out_w),
+        out_weights.py_func(cs.n_patches, cs.out_ptr, cs.out_w),
+    )
+    nc = cs.n_compartments
+    for exact in (True, False):
+        for p in range(cs.n_patches):
+            s1, a1 = _channels(cs, x, p, exact)
+            s2, a2 = _channels(cs, x, p, exact, patch_channels.py_func)
+            assert s1 == s2 and s1 == pytest.approx(a1.sum())
+            np.testing.assert_array_equal(a1, a2)
+            for c in range(nc):
+                args = (p, c, x, nc, cs.coupling, cs.out_ptr, cs.out_dst, cs.out_w)
+                assert partner_count(*args) == partner_count.py_func(*args)
+
+
+def test_pick_partner_and_pick_edge_equal_py_func() -> None:
+    """Partner and edge choices for the same uniforms, compiled and as Python."""
+    cs, _ = _lattice_case()
+    x = _state(cs, 2)
+    wout = out_weights(cs.n_patches, cs.out_ptr, cs.out_w)
+    edges = (cs.out_ptr, cs.out_dst, cs.out_w)
+    for u in Generator(PCG64(3)).random(50):
+        for p in range(cs.n_patches):
+            for c in range(cs.n_compartments):
+                args = (p, c, x, cs.n_compartments, cs.coupling, *edges, u)
+                assert pick_partner(*args) == pick_partner.py_func(*args)
+            args_e = (p, *edges, wout[p], u)
+            assert pick_edge(*args_e) == pick_edge.py_func(*args_e)
+
+
+def test_space_ode_rhs_equals_py_func() -> None:
+    """The spatial ODE right-hand side, compiled and as Python."""
+    cs, _ = _lattice_case()
+    x = _state(cs, 4) + 0.25
+    d1, d2 = np.empty_like(x), np.empty_like(x)
+    space_ode_rhs(x, *cs.kernel_arrays, d1)
+    space_ode_rhs.py_func(x, *cs.kernel_arrays, d2)
+    np.testing.assert_array_equal(d1, d2)
+
+
+# --- hand computations on two patches ----------------------------------------------
+
+TWO = World.from_edges("two", ["p", "n"], [("p", "n", 1.0)])
+
+
+def test_placed_changes_of_alemi() -> None:
+    """The bite turns the human where the human is; the kill destroys the zombie where it is."""
+    cs = _space("alemi", TWO, {"Z": 1.0}, 0.5)
+    assert cs.coupled.tolist() == [True, True]
+    # S, Z, R; bite S + Z -> Z + Z, kill S + Z -> S + R
+    np.testing.assert_array_equal(cs.chg_a, [[-1, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(cs.chg_b, [[0, 0, 0], [0, -1, 1]])
+    uncoupled = _space("alemi", TWO, {"Z": 1.0}, 0.0)
+    assert not uncoupled.coupled.any()
+    np.testing.assert_array_equal(uncoupled.chg_a, [[-1, 1, 0], [0, -1, 1]])
+    np.testing.assert_array_equal(uncoupled.chg_b, 0.0)
+
+
+@pytest.mark.parametrize("coupling", [0.0, 0.3, 1.0])
+def test_coupled_propensities_by_hand(coupling: float) -> None:
+    """bite in p = beta S_p (Z_p + coupling Z_n) / N_p; moves mob[c] wout[p] X[p, c]."""
+    beta, kappa = 1.7, 0.6
+    world = World.from_edges("two", ["p", "n"], [("p", "n", 2.5)])
+    cs = _space("alemi", world, {"S": 0.1, "Z": 0.4}, coupling, {"beta": beta, "kappa": kappa})
+    x = np.array([30.0, 5.0, 2.0, 10.0, 7.0, 1.0])  # p: S Z R, n: S Z R
+    np.testing.assert_array_equal(out_weights(2, cs.out_ptr, cs.out_w), [2.5, 2.5])
+    total, a = _channels(cs, x, 0)
+    n_p = 30.0 + 5.0 + 2.0  # alemi counts S, Z and R in N
+    want = [
+        beta * 30.0 * (5.0 + coupling * 7.0) / n_p,
+        kappa * 30.0 * (5.0 + coupling * 7.0) / n_p,
+        0.1 * 2.5 * 30.0,
+        0.4 * 2.5 * 5.0,
+        0.0,
+    ]
+    np.testing.assert_allclose(a, want, rtol=1e-14)
+    assert total == pytest.approx(sum(want), rel=1e-14)
+    _, a = _channels(cs, x, 1)
+    assert a[0] == pytest.approx(beta * 10.0 * (7.0 + coupling * 5.0) / 18.0, rel=1e-14)
+
+
+def test_closed_edge_stops_moves_and_bites_across_it() -> None:
+    """With the edge's weight 0 nobody moves along it and nobody bites across it."""
+    cs = _space("alemi", TWO, {"S": 1.0, "Z": 1.0}, 1.0).with_edge_weights(np.zeros(2))
+    x = np.array([30.0, 5.0, 2.0, 10.0, 7.0, 1.0])
+    _, a = _channels(cs, x, 0)
+    np.testing.assert_allclose(a, [30.0 * 5.0 / 37.0, 0.8 * 30.0 * 5.0 / 37.0, 0, 0, 0])
+    assert pick_partner(0, 1, x, 3, 1.0, cs.out_ptr, cs.out_dst, cs.out_w, 0.999) == 0
+
+
+def test_pick_partner_shares_by_weighted_count() -> None:
+    """For u on a fine even grid, partners are chosen in proportion to Z_p, c Z_n1, c Z_n2."""
+    world = World.from_edges("line", ["a", "p", "b"], [("a", "p", 1.0), ("p", "b", 1.0)])
+    cs = _space("alemi", world, {}, 0.5)
+    x = np.array([0.0, 6.0, 0.0, 0.0, 2.0, 0.0, 0.0, 4.0, 0.0])  # Z: a 6, p 2, b 4
+    n_u = 10_000
+    picks = [
+        pick_partner(1, 1, x, 3, 0.5, cs.out_ptr, cs.out_dst, cs.out_w, (i + 0.5) / n_u)
+        for i in range(n_u)
+    ]
+    counts = np.bincount(picks, minlength=3) / n_u
+    np.testing.assert_allclose(counts, np.array([3.0, 2.0, 2.0]) / 7.0, atol=1.0 / n_u)
+
+
+def test_pick_edge_shares_by_weight_and_skips_closed_edges() -> None:
+    """Moves take an out-edge with probability weight / wout; closed edges never."""
+    world = World.from_edges(
+        "star", ["h", "a", "b", "c"], [("h", "a", 1), ("h", "b", 3), ("h", "c", 4)]
+    )
+    cs = _space("alemi", world, {"S": 1.0}, 0.0)
+    weight = world.weight.copy()
+    weight[(world.src == 0) & (world.dst == 3)] = 0.0  # close h -> c
+    cs = cs.with_edge_weights(weight)
+    wout = out_weights(4, cs.out_ptr, cs.out_w)
+    assert wout[0] == 4.0
+    n_u = 8000
+    picks = [
+        pick_edge(0, cs.out_ptr, cs.out_dst, cs.out_w, wout[0], (i + 0.5) / n_u) for i in range(n_u)
+    ]
+    np.testing.assert_allclose(np.bincount(picks, minlength=4) / n_u, [0, 0.25, 0.75, 0])
+
+
+# --- the spatial ODE ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["aouad", "alemi", "sir"])
+@pytest.mark.parametrize("coupling", [0.0, 0.7])
+def test_space_ode_rhs_conserves_people(model: str, coupling: float) -> None:
+    """For a model that conserves people, d/dt of the total over patches and compartments is 0."""
+    world = World.lattice(np.ones((3, 3)))
+    comps = builtin_model(model).compartments
+    cs = _space(model, world, dict.fromkeys(comps, 0.3), coupling)
+    x = Generator(PCG64(11)).uniform(0.0, 50.0, size=world.n_patches * len(comps))
+    d = np.empty_like(x)
+    space_ode_rhs(x, *cs.kernel_arrays, d)
+    assert np.abs(d).max() > 1.0
+    assert d.sum() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_space_ode_rhs_with_no_reactions_is_the_movement_flow() -> None:
+    """All rates 0: dX[p, c] = -mob[c] X[p, c] sum_out w + sum_in mob[c] w X[q, c], by hand.
+
+    Three patches with one-way edges of unequal weights (a -> b 2, b -> a 1,
+    b -> c 0.5, c -> a 3), compartments S, Z, R moving at 0.1, 0.4, 0.
+    """
+    world = World.from_edges(
+        "loop",
+        ["a", "b", "c"],
+        [("a", "b", 2.0), ("b", "a", 1.0), ("b", "c", 0.5), ("c", "a", 3.0)],
+        two_way=False,
+    )
+    cs = _space("alemi", world, {"S": 0.1, "Z": 0.4}, 0.0, {"beta": 0.0, "kappa": 0.0})
+    x = np.array([10.0, 4.0, 1.0, 20.0, 6.0, 2.0, 30.0, 8.0, 3.0])
+    d = np.empty_like(x)
+    space_ode_rhs(x, *cs.kernel_arrays, d)
+    X = x.reshape(3, 3)
+    mob = np.array([0.1, 0.4, 0.0])
+    want = np.zeros((3, 3))
+    want[0] = mob * (-2.0 * X[0] + 1.0 * X[1] + 3.0 * X[2])
+    want[1] = mob * (-(1.0 + 0.5) * X[1] + 2.0 * X[0])
+    want[2] = mob * (-3.0 * X[2] + 0.5 * X[1])
+    np.testing.assert_allclose(d.reshape(3, 3), want, rtol=1e-14, atol=1e-14)
+
+
+def test_space_ode_rhs_coupled_reactions_by_hand() -> None:
+    """Alemi's coupled kill: the zombie removed where it is, shared by weighted count.
+
+    In patch p, bite b = beta S_p (Z_p + c Z_n) / N_p and kill k = kappa S_p
+    (Z_p + c Z_n) / N_p; dS_p gets -b, dZ_p gets +b - k Z_p / (Z_p + c Z_n),
+    dZ_n gets -k c Z_n / (Z_p + c Z_n), dR likewise +. Nobody moves.
+    """
+    beta, kappa, c = 1.3, 0.7, 0.4
+    cs = _space("alemi", TWO, {}, c, {"beta": beta, "kappa": kappa})
+    x = np.array([30.0, 5.0, 2.0, 10.0, 7.0, 1.0])
+    d = np.empty_like(x)
+    space_ode_rhs(x, *cs.kernel_arrays, d)
+    S, Z, N = x[[0, 3]], x[[1, 4]], x[[0, 3]] + x[[1, 4]] + x[[2, 5]]
+    want = np.zeros((2, 3))
+    for p, q in ((0, 1), (1, 0)):
+        pool = Z[p] + c * Z[q]
+        bite = beta * S[p] * pool / N[p]
+        kill = kappa * S[p] * pool / N[p]
+        want[p] += [-bite, bite - kill * Z[p] / pool, kill * Z[p] / pool]
+        want[q] += [0.0, -kill * c * Z[q] / pool, kill * c * Z[q] / pool]
+    np.testing.assert_allclose(d.reshape(2, 3), want, rtol=1e-13)
