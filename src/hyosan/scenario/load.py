@@ -190,8 +190,8 @@ def scenario_from_dict(
             )
         try:
             setup = setup_from_spec(spec.world, base_dir=base_dir)
-        except InputError as err:
-            raise err.at(source) from None
+        except InputError as err:  # an error inside a world file names that file
+            raise err.at(err.source or source) from None
     return Scenario(
         name=scenario_name,
         model=model,

@@ -53,6 +53,13 @@ def _world(spec: WorldSpec, base_dir: Path | None) -> tuple[World, dict[str, Any
         path = Path(spec.file)
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
+        if not path.is_file():
+            raise InputError(
+                "no world file at this path",
+                key="world.file",
+                value=spec.file,
+                allowed="a world file (.toml), relative to the scenario file",
+            )
         return load_world_file(path), {"file": str(path.resolve())}
     lat = spec.lattice
     assert lat is not None

@@ -139,7 +139,7 @@ def _around(
         try:
             r, c = raster.locate(where)
         except InputError as err:
-            raise err.at(key_prefix=key.rsplit(".", 1)[0]) from None
+            raise InputError(err.problem, key=key, value=err.value, allowed=err.allowed) from None
         cx, cy = float(raster.x[c]), float(raster.y[r])
     else:
         raise InputError(
