@@ -22,8 +22,13 @@ One step of length ``tau`` from the state ``X``:
    Moves never make a count negative.
 
 The errors are those of tau-leaping (first order in ``eps``) and of the
-splitting (first order in ``tau``); both vanish as ``eps -> 0``. Cost per
-step: O(P (R + C d)) plus the exact events of the exact patches.
+splitting (first order in ``tau``); both vanish as ``eps -> 0``.
+
+Only patches where something can happen are visited: a patch whose
+propensities are all zero stays so until its counts or (with coupling) its
+neighbours' counts change, so each step visits the live patches and, next
+step, those the step changed. Cost per step: O(A (R + C d)) for ``A`` live
+patches, plus the exact events of the exact patches.
 
 References
 ----------
@@ -151,13 +156,18 @@ def _exact_patch(
     out_dst,
     out_w,
     dX,
+    xl,
+    al,
     rng,
 ):
-    """The direct method in patch ``p`` over ``tau``, neighbours frozen; returns the events."""
+    """The direct method in patch ``p`` over ``tau``, neighbours frozen; returns the events.
+
+    ``xl`` (C) and ``al`` (R) are work arrays.
+    """
     nr = k.shape[0]
     nc = chg_a.shape[1]
-    xl = X[p * nc : (p + 1) * nc].copy()
-    al = np.empty(nr)
+    for c in range(nc):
+        xl[c] = X[p * nc + c]
     s = 0.0
     events = 0
     while True:
@@ -203,14 +213,32 @@ def _exact_patch(
 
 @njit(cache=True)
 def _plan(
-    X, a, g, chg_a, chg_b, coupled, coupling, r2, out_ptr, out_dst, out_w, eps, n_critical, exact
+    X,
+    a,
+    g,
+    chg_a,
+    chg_b,
+    coupled,
+    coupling,
+    r2,
+    out_ptr,
+    out_dst,
+    out_w,
+    eps,
+    n_critical,
+    exact,
+    ids,
+    n_ids,
 ):
-    """Mark patches with critical reactions as exact; return Cao's leap over the others."""
-    n_patches = a.shape[0]
+    """Mark patches with critical reactions as exact; return Cao's leap over the others.
+
+    Only the patches ``ids[:n_ids]`` (those where something can happen) are visited.
+    """
     nc = chg_a.shape[1]
     nr = chg_a.shape[0]
     tau = math.inf
-    for p in range(n_patches):
+    for i in range(n_ids):
+        p = ids[i]
         exact[p] = False
         base = p * nc
         for j in range(nr):
@@ -273,14 +301,23 @@ def _react(
     out_dst,
     out_w,
     dX,
+    ids,
+    n_ids,
     rng,
 ):
     """Step 3 of the module docstring: reaction changes over ``tau`` into ``dX``; events."""
-    n_patches = a.shape[0]
     nr = k.shape[0]
     nc = chg_a.shape[1]
     events = 0
-    for p in range(n_patches):
+    xl = np.empty(nc)
+    al = np.empty(nr)
+    for i in range(n_ids):
+        p = ids[i]
+        live = False
+        for j in range(nr):
+            live = live or a[p, j] > 0.0
+        if not live:  # nothing can react here during the step (neighbours frozen)
+            continue
         if exact[p]:
             events += _exact_patch(
                 p,
@@ -299,6 +336,8 @@ def _react(
                 out_dst,
                 out_w,
                 dX,
+                xl,
+                al,
                 rng,
             )
             continue
@@ -318,12 +357,12 @@ def _react(
 
 
 @njit(cache=True)
-def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, rng):
+def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng):
     """Step 4 of the module docstring: moves over ``tau`` into ``dX``; returns the moves."""
     nc = mob.shape[0]
-    n_patches = X.shape[0] // nc
     moves = 0
-    for p in range(n_patches):
+    for i in range(n_ids):
+        p = ids[i]
         if wout[p] <= 0.0:
             continue
         for c in range(nc):
@@ -348,6 +387,20 @@ def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, rng):
                 if left <= 0.0:
                     break
     return moves
+
+
+@njit(cache=True)
+def _apply(X, dX, tot, changed, n_changed):
+    """``X += dX`` and the totals, over the changed patches; leaves ``dX`` zero there."""
+    nc = tot.shape[0]
+    for i in range(n_changed):
+        base = changed[i] * nc
+        for c in range(nc):
+            d = dX[base + c]
+            if d != 0.0:
+                X[base + c] += d
+                tot[c] += d
+                dX[base + c] = 0.0
 
 
 @njit(cache=True)
@@ -391,8 +444,19 @@ def space_tau_run(
     g = _order(law, r1, r2, nc)
     a = np.empty((n_patches, nr + nc))
     exact = np.empty(n_patches, dtype=np.bool_)
-    dX = np.empty(X.shape[0])
-    tot = np.empty(nc)
+    dX = np.zeros(X.shape[0])
+    tot = np.zeros(nc)
+    for i in range(X.shape[0]):
+        tot[i % nc] += X[i]
+    any_coupled = False
+    for j in range(nr):
+        any_coupled = any_coupled or coupled[j]
+    ids = np.empty(n_patches, dtype=np.int64)  # patches where something can happen
+    changed = np.empty(n_patches, dtype=np.int64)  # those and their out-neighbours
+    cand = np.arange(n_patches)  # patches whose propensities may have changed
+    n_cand = n_patches
+    mark = np.zeros(n_patches, dtype=np.int64)
+    stamp = 0
     n_cond = cond_thr.shape[0]
     n_events = 0
     while n_events < max_events:
@@ -400,8 +464,10 @@ def space_tau_run(
             out[i_out, :] = X
             i_out += 1
         a0 = 0.0
-        for p in range(n_patches):
-            a0 += patch_channels(
+        n_ids = 0
+        for i in range(n_cand):
+            p = cand[i]
+            sp = patch_channels(
                 p,
                 X,
                 k,
@@ -419,6 +485,10 @@ def space_tau_run(
                 True,
                 a,
             )
+            if sp > 0.0:
+                ids[n_ids] = p
+                n_ids += 1
+                a0 += sp
         if a0 <= 0.0:
             i_out = record_until(X, t_stop, t_out, out, i_out)
             return REACHED, t_stop, i_out, n_events, -1
@@ -440,13 +510,27 @@ def space_tau_run(
             eps,
             n_critical,
             exact,
+            ids,
+            n_ids,
         )
-        for p in range(n_patches):
+        stamp += 1
+        n_changed = 0
+        for i in range(n_ids):
+            p = ids[i]
+            for e in range(out_ptr[p] - 1, out_ptr[p + 1]):
+                q = p if e < out_ptr[p] else out_dst[e]
+                if mark[q] != stamp:
+                    mark[q] = stamp
+                    changed[n_changed] = q
+                    n_changed += 1
+        for i in range(n_ids):
+            p = ids[i]
             for c in range(nc):
                 rate = mob[c] * wout[p]
                 if rate > 0.0 and X[p * nc + c] > 0.0:
                     tau = min(tau, 3.0 * eps / rate)
-        for p in range(n_patches):  # leaping pays only where many events are due
+        for i in range(n_ids):  # leaping pays only where many events are due
+            p = ids[i]
             if not exact[p]:
                 a0p = 0.0
                 for j in range(nr):
@@ -456,7 +540,9 @@ def space_tau_run(
         if capped:
             tau = t_cap - t
         while True:
-            dX[:] = 0.0
+            for i in range(n_changed):
+                for c in range(nc):
+                    dX[changed[i] * nc + c] = 0.0
             done = _react(
                 tau,
                 X,
@@ -475,30 +561,38 @@ def space_tau_run(
                 out_dst,
                 out_w,
                 dX,
+                ids,
+                n_ids,
                 rng,
             )
             ok = True
-            for i in range(X.shape[0]):
-                if X[i] + dX[i] < 0.0:
-                    ok = False
-                    break
+            for i in range(n_changed):
+                for c in range(nc):
+                    if X[changed[i] * nc + c] + dX[changed[i] * nc + c] < 0.0:
+                        ok = False
             if ok:
                 break
             tau /= 2.0
             capped = False
-        X += dX
-        dX[:] = 0.0
-        done += _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, rng)
-        X += dX
+        _apply(X, dX, tot, changed, n_changed)
+        done += _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng)
+        _apply(X, dX, tot, changed, n_changed)
         n_events += done
+        stamp += 1  # next candidates: what changed, and with coupling its neighbours too
+        n_cand = 0
+        for i in range(n_changed):
+            q = changed[i]
+            for e in range(out_ptr[q] - 1, out_ptr[q + 1] if any_coupled else out_ptr[q]):
+                r = q if e < out_ptr[q] else out_dst[e]
+                if mark[r] != stamp:
+                    mark[r] = stamp
+                    cand[n_cand] = r
+                    n_cand += 1
         t = t_cap if capped else t + tau
         if t >= t_stop:
             i_out = record_until(X, t_stop, t_out, out, i_out)
             return REACHED, t_stop, i_out, n_events, -1
         if n_cond > 0:
-            tot[:] = 0.0
-            for i in range(X.shape[0]):
-                tot[i % nc] += X[i]
             cond = first_condition(tot, cond_w, cond_op, cond_thr)
             if cond >= 0:
                 return CONDITION, t, i_out, n_events, cond
