@@ -24,7 +24,14 @@ sys.path.insert(0, str(HERE))
 
 from report import Check, render  # noqa: E402
 
-MODULES = ("checks_munz", "checks_alemi", "checks_classic", "checks_engines", "checks_gillespy2")
+MODULES = (
+    "checks_munz",
+    "checks_alemi",
+    "checks_classic",
+    "checks_engines",
+    "checks_gillespy2",
+    "checks_space",
+)
 
 
 def main() -> int:
