@@ -124,6 +124,18 @@ def validate(scenario: ScenarioArg) -> None:
         f"{len(m.reactions)} reactions, {len(sc.interventions)} interventions, "
         f"engine {sc.engine}, {sc.runs} run(s), t = 0..{sc.time.end:g} {sc.time.unit}"
     )
+    if sc.world is not None:
+        w = sc.world.world
+        people = sum(sc.initial.values())
+        out.print(
+            f"    world {w.name}: {w.n_patches:,} patches, {w.n_edges:,} edges, "
+            f"{people:,.0f} people; counts per patch need "
+            f"{_gib(sc.runs * sc.time.points * w.n_patches * len(m.compartments) * 8)}"
+        )
+
+
+def _gib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**30:.2f} GiB" if n_bytes >= 2**28 else f"{n_bytes / 2**20:.0f} MiB"
 
 
 @app.command()

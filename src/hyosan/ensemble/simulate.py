@@ -17,6 +17,7 @@ from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, get_engine, run_path
 from hyosan.engines.driver import space_of
+from hyosan.errors import InputError
 from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
 from hyosan.scenario import Scenario, scenario_to_toml
@@ -76,6 +77,33 @@ def _call(job: _Job) -> tuple[FloatArray, int]:
     return job()
 
 
+def _check_memory(scenario: Scenario, runs: int) -> None:
+    """Refuse, before any work, a result that cannot fit in this machine's memory.
+
+    Every run's counts on the output grid are kept (``runs * times * patches *
+    compartments`` float64, held about twice while the result is assembled).
+    """
+    import os
+
+    patches = scenario.world.world.n_patches if scenario.world is not None else 1
+    need = 2 * 8 * runs * scenario.time.points * patches * len(scenario.model.compartments)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not every platform says
+        return
+    if need > 0.8 * total:
+        raise InputError(
+            f"the result would need about {need / 2**30:.1f} GiB of memory "
+            f"(runs x output times x patches x compartments), more than this machine's "
+            f"{total / 2**30:.1f} GiB allows",
+            source=scenario.source,
+            key="time.points",
+            value=scenario.time.points,
+            allowed="fewer output times (time.points), fewer runs, or a coarser world "
+            '(cell = "10km")',
+        )
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -123,6 +151,7 @@ def simulate(
     if resolved.world is not None:
         compiled = space_of(resolved.model, well_mixed, resolved.world)
     plan = _Plan(resolved, eng, compiled, resolved.x0, resolved.time.times)
+    _check_memory(resolved, n)
     jobs = [_Job(plan, s) for s in seeds]
     if executor is None:
         paths = [job(_for_run(progress, i)) for i, job in enumerate(jobs)]
