@@ -15,6 +15,7 @@ import pytest
 from numpy.random import PCG64, Generator
 
 from hyosan.engines._kernels import REACHED, nsm_steps, space_ode_rhs, space_tau_run
+from hyosan.engines._kernels.nsm import heap_fix
 from hyosan.engines._kernels.space import (
     out_weights,
     partner_count,
@@ -353,3 +354,27 @@ def test_space_ode_rhs_coupled_reactions_by_hand() -> None:
         want[p] += [-bite, bite - kill * Z[p] / pool, kill * Z[p] / pool]
         want[q] += [0.0, -kill * c * Z[q] / pool, kill * c * Z[q] / pool]
     np.testing.assert_allclose(d.reshape(2, 3), want, rtol=1e-13)
+
+
+@pytest.mark.parametrize("jitted", [True, False])
+def test_heap_fix_keeps_the_heap_order_and_the_positions(jitted: bool) -> None:
+    """After 2,000 random key changes (including to and from infinity) the top is the
+    smallest key, every parent is at most its children, ``pos`` inverts ``heap`` and
+    ``hk`` holds each patch's key; the jitted helper and its py_func agree."""
+    fix = heap_fix if jitted else heap_fix.py_func
+    rng = np.random.default_rng(5)
+    n = 37
+    key = rng.random(n)
+    heap = np.argsort(key).astype(np.int64)
+    hk = key[heap]
+    pos = np.empty(n, dtype=np.int64)
+    pos[heap] = np.arange(n)
+    for _ in range(2000):
+        p = int(rng.integers(n))
+        key[p] = np.inf if rng.random() < 0.2 else float(rng.random())
+        fix(heap, hk, pos, p, key[p])
+        assert heap[0] == int(np.argmin(key)) or key[heap[0]] == key.min()
+    children = np.arange(1, n)
+    assert np.all(hk[(children - 1) // 2] <= hk[children])
+    np.testing.assert_array_equal(pos[heap], np.arange(n))
+    np.testing.assert_array_equal(hk, key[heap])

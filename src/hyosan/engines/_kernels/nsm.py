@@ -42,15 +42,20 @@ from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
 
 @njit(cache=True)
-def heap_fix(heap, pos, key, p):
-    """Restore the min-heap order after ``key[p]`` changed."""
+def heap_fix(heap, hk, pos, p, key):
+    """Give patch ``p`` the key ``key`` and restore the min-heap order.
+
+    ``heap[h]`` is the patch at heap slot ``h`` and ``hk[h]`` its key, kept side
+    by side so that comparisons read one array; ``pos[p]`` is ``p``'s slot.
+    """
     h = pos[p]
+    hk[h] = key
     while h > 0:
         up = (h - 1) // 2
-        if key[heap[up]] <= key[heap[h]]:
+        if hk[up] <= key:
             break
-        heap[up], heap[h] = heap[h], heap[up]
-        pos[heap[up]] = up
+        heap[h] = heap[up]
+        hk[h] = hk[up]
         pos[heap[h]] = h
         h = up
     n = heap.shape[0]
@@ -59,14 +64,17 @@ def heap_fix(heap, pos, key, p):
         if left >= n:
             break
         m = left
-        if left + 1 < n and key[heap[left + 1]] < key[heap[left]]:
+        if left + 1 < n and hk[left + 1] < hk[left]:
             m = left + 1
-        if key[heap[m]] >= key[heap[h]]:
+        if hk[m] >= key:
             break
-        heap[m], heap[h] = heap[h], heap[m]
-        pos[heap[m]] = m
+        heap[h] = heap[m]
+        hk[h] = hk[m]
         pos[heap[h]] = h
         h = m
+    heap[h] = p
+    hk[h] = key
+    pos[p] = h
 
 
 @njit(cache=True)
@@ -90,6 +98,7 @@ def _touch(
     s,
     tn,
     heap,
+    hk,
     pos,
     rng,
 ):
@@ -105,7 +114,7 @@ def _touch(
         tn[q] = t + (tn[q] - t) * (old / new)
     else:
         tn[q] = t - math.log(1.0 - rng.random()) / new
-    heap_fix(heap, pos, tn, q)
+    heap_fix(heap, hk, pos, q, tn[q])
 
 
 @njit(cache=True)
@@ -167,6 +176,7 @@ def nsm_steps(
         )
         tn[p] = t - math.log(1.0 - rng.random()) / s[p] if s[p] > 0.0 else math.inf
     heap = np.argsort(tn).astype(np.int64)  # a sorted array is a heap
+    hk = tn[heap]
     pos = np.empty(n_patches, dtype=np.int64)
     for h in range(n_patches):
         pos[heap[h]] = h
@@ -236,7 +246,7 @@ def nsm_steps(
             a,
         )
         tn[p] = t - math.log(1.0 - rng.random()) / s[p] if s[p] > 0.0 else math.inf
-        heap_fix(heap, pos, tn, p)
+        heap_fix(heap, hk, pos, p, tn[p])
         if q != p:
             _touch(
                 q,
@@ -258,6 +268,7 @@ def nsm_steps(
                 s,
                 tn,
                 heap,
+                hk,
                 pos,
                 rng,
             )
@@ -289,6 +300,7 @@ def nsm_steps(
                             s,
                             tn,
                             heap,
+                            hk,
                             pos,
                             rng,
                         )
