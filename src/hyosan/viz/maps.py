@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hyosan._typing import FloatArray, IntArray
-from hyosan.errors import HyosanError, InputError
+from hyosan.errors import InputError
 from hyosan.results import Result
+from hyosan.viz._grid import _cell, _grid_layout, _outlines
+from hyosan.viz._pies import _BLUE, _VERMILLION, _draw_graph, _Pies
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -41,14 +43,11 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_map", "save_animation", "save_map_plots"]
 
-_BLUE, _SKY, _VERMILLION = "#0072B2", "#56B4E9", "#D55E00"  # Okabe & Ito
+_SKY = "#56B4E9"  # Okabe & Ito, with _BLUE and _VERMILLION
 _HUMAN_RAMP = ("#E4EFF8", _SKY, _BLUE, "#0A2F4F")
 _ZOMBIE_RAMP = ("#F9C6A6", "#EC8A4F", _VERMILLION, "#8C2A00", "#4A1400")
 _NO_ONE = "#E6E6E6"  # land whose people are all gone
-_OUTLINE = "#333333"
 _DPI = 100
-_LABELLED_PATCHES = 40  # graph worlds with fewer patches get their names written
-_SMALLEST = 0.15  # the smallest pie's radius, as a share of the largest: a lone zombie shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,56 +453,6 @@ def _draw_raster(ax: Axes, space: _Space) -> Callable[[int], None]:
     return show
 
 
-def _grid_layout(space: _Space, on: IntArray) -> tuple[IntArray, tuple[float, float, float, float]]:
-    """Flat grid index of each patch in ``on``, and the image extent in km.
-
-    Rows and columns are flipped where needed so that the image has north up
-    and east to the right whichever way the world counts them.
-    """
-    rows, cols = space.grid
-    row, col = space.row[on], space.col[on]
-    cell = _cell(space)
-    if _slope(space.x[on], col) < 0:
-        col = cols - 1 - col
-    if _slope(space.y[on], row) > 0:
-        row = rows - 1 - row
-    x0 = float(np.median(space.x[on] - col * cell))  # centre of column 0
-    y0 = float(np.median(space.y[on] + row * cell))  # centre of row 0 (the top)
-    left, top = x0 - cell / 2, y0 + cell / 2
-    extent = (left, left + cols * cell, top - rows * cell, top)
-    return row * cols + col, (extent[0] / 1e3, extent[1] / 1e3, extent[2] / 1e3, extent[3] / 1e3)
-
-
-def _slope(v: FloatArray, index: IntArray) -> float:
-    if np.ptp(index) == 0:
-        return 0.0
-    return float(np.polyfit(index.astype(np.float64), v, 1)[0])
-
-
-def _cell(space: _Space) -> float:
-    if space.cell_m > 0:
-        return space.cell_m
-    on = space.row >= 0
-    span = float(np.ptp(space.col[on])) if on.any() else 0.0
-    return float(np.ptp(space.x[on])) / span if span > 0 else 1.0
-
-
-def _outlines(ax: Axes, space: _Space) -> None:
-    """Country borders, when the result names a map and the maps are there to read."""
-    if not space.map_name:
-        return
-    try:
-        from hyosan.space.maps import load_map
-
-        outlines = load_map(space.map_name, space.map_cell).outlines
-    except (ImportError, HyosanError, OSError):
-        return
-    from matplotlib.collections import LineCollection
-
-    lines = [np.asarray(line, dtype=np.float64) / 1e3 for line in outlines]
-    ax.add_collection(LineCollection(lines, colors=_OUTLINE, linewidths=0.6, zorder=3))
-
-
 def _colour_bar(ax: Axes, layer: Any, label: str) -> None:
     """A colour bar with plain numbers (1, 10, 100, 1,000), and 2 and 5 between on a short one."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
@@ -514,83 +463,6 @@ def _colour_bar(ax: Axes, layer: Any, label: str) -> None:
     bar.ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)))
     bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     bar.ax.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _draw_graph(ax: Axes, space: _Space) -> _Pies:
-    from matplotlib.collections import LineCollection
-
-    x, y = space.x, space.y
-    pairs = {(min(a, b), max(a, b)) for a, b in zip(space.src, space.dst, strict=True) if a != b}
-    segments = [((x[a], y[a]), (x[b], y[b])) for a, b in sorted(pairs)]
-    ax.add_collection(LineCollection(segments, colors="0.72", linewidths=1.2, zorder=1))
-    ax.scatter(x, y, s=14, facecolors="white", edgecolors="0.55", linewidths=0.8, zorder=2)
-    r = 0.45 * _spacing(x, y)
-    pies = _Pies(ax, space, np.arange(x.size), r, km=False)
-    ax.set_aspect("equal")
-    pad = 1.4 * r
-    ax.set_xlim(float(x.min()) - pad, float(x.max()) + pad)
-    ax.set_ylim(float(y.min()) - 1.9 * r, float(y.max()) + pad)
-    ax.set_axis_off()
-    return pies
-
-
-def _name(ax: Axes, x: float, y: float, name: str) -> None:
-    """A patch's name below it, on a white ground so that edges do not cross it."""
-    ground = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
-    ax.text(x, y, name, ha="center", va="top", fontsize=7.5, color="0.2", bbox=ground, zorder=5)
-
-
-def _spacing(x: FloatArray, y: FloatArray) -> float:
-    """The median distance from a patch to its nearest neighbour (1 if none)."""
-    if x.size < 2:
-        return 1.0
-    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
-    d[d == 0] = np.inf
-    nearest = d.min(axis=1)
-    nearest = nearest[np.isfinite(nearest)]
-    return float(np.median(nearest)) if nearest.size else 1.0
-
-
-class _Pies:
-    """A pie per patch: area for the people there, a vermillion slice for the zombies."""
-
-    def __init__(self, ax: Axes, space: _Space, which: IntArray, radius: float, km: bool):
-        from matplotlib.patches import Wedge
-
-        self.humans = space.humans[:, which]
-        self.zombies = space.zombies[:, which]
-        people = self.humans + self.zombies
-        self.most = max(1.0, float(people.max(initial=0.0)))
-        self.radius = radius
-        # the largest each pie gets over the run: its name goes below that
-        self.reach = radius * np.maximum(np.sqrt(people.max(axis=0) / self.most), _SMALLEST)
-        scale = 1e3 if km else 1.0
-        self.slices: list[tuple[Wedge, Wedge]] = []
-        for i in which:
-            centre = (space.x[i] / scale, space.y[i] / scale)
-            human, zombie = (
-                Wedge(centre, radius, 90, 450, fc=c, ec="white", lw=0.6, zorder=4)
-                for c in (_BLUE, _VERMILLION)
-            )
-            ax.add_patch(human)
-            ax.add_patch(zombie)
-            self.slices.append((human, zombie))
-        if km or which.size < _LABELLED_PATCHES:
-            for j, i in enumerate(which):
-                below = self.reach[j] + 0.08 * radius
-                _name(ax, space.x[i] / scale, space.y[i] / scale - below, space.names[i])
-
-    def show(self, k: int) -> None:
-        for (human, zombie), h, z in zip(self.slices, self.humans[k], self.zombies[k], strict=True):
-            people = max(h, 0.0) + max(z, 0.0)
-            if people < 0.5:
-                human.set_visible(False)
-                zombie.set_visible(False)
-                continue
-            r = self.radius * max(np.sqrt(people / self.most), _SMALLEST)
-            share = min(max(z, 0.0) / people, 1.0)
-            human.set(radius=r, theta1=90.0, theta2=90.0 + 360.0 * (1 - share), visible=share < 1)
-            zombie.set(radius=r, theta1=90.0 - 360.0 * share, theta2=90.0, visible=share > 0)
 
 
 def _decimals(times: FloatArray) -> int:

@@ -37,7 +37,13 @@ from numba import njit
 
 from hyosan.engines._kernels.conditions import first_condition
 from hyosan.engines._kernels.direct import record_until
-from hyosan.engines._kernels.space import out_weights, patch_channels, pick_edge, pick_partner
+from hyosan.engines._kernels.space import (
+    out_weights,
+    patch_channels,
+    pick_edge,
+    pick_index,
+    pick_partner,
+)
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
 
@@ -77,10 +83,11 @@ def heap_fix(heap, hk, pos, p, key):
     pos[p] = h
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _touch(
     q,
     t,
+    fresh,
     X,
     k,
     law,
@@ -102,7 +109,11 @@ def _touch(
     pos,
     rng,
 ):
-    """Recompute patch ``q`` (not the one that fired) and rescale, or draw, its next time."""
+    """Recompute patch ``q`` and give it its next time.
+
+    A fresh draw for the patch that fired (``fresh``) or one that had nothing
+    to do; otherwise Gibson & Bruck's rescaling of its time.
+    """
     old = s[q]
     new = patch_channels(
         q, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, mob, wout, True, a
@@ -110,7 +121,7 @@ def _touch(
     s[q] = new
     if new <= 0.0:
         tn[q] = math.inf
-    elif old > 0.0 and tn[q] < math.inf:
+    elif not fresh and old > 0.0 and tn[q] < math.inf:
         tn[q] = t + (tn[q] - t) * (old / new)
     else:
         tn[q] = t - math.log(1.0 - rng.random()) / new
@@ -200,17 +211,7 @@ def nsm_steps(
         if t_next >= t_stop:
             return REACHED, t_stop, i_out, n_events, -1
         t = t_next
-        target = rng.random() * s[p]
-        acc = 0.0
-        j = 0
-        last = nr + nc - 1
-        while j < last:
-            acc += a[p, j]
-            if acc > target:
-                break
-            j += 1
-        while a[p, j] == 0.0:
-            j -= 1
+        j = pick_index(a, p, nr + nc, rng.random() * s[p])
         q = p
         if j < nr:
             if coupled[j]:
@@ -227,8 +228,10 @@ def nsm_steps(
             q = pick_edge(p, out_ptr, out_dst, out_w, wout[p], rng.random())
             X[p * nc + c] -= 1.0
             X[q * nc + c] += 1.0
-        s[p] = patch_channels(
+        _touch(
             p,
+            t,
+            True,
             X,
             k,
             law,
@@ -242,15 +245,19 @@ def nsm_steps(
             out_w,
             mob,
             wout,
-            True,
             a,
+            s,
+            tn,
+            heap,
+            hk,
+            pos,
+            rng,
         )
-        tn[p] = t - math.log(1.0 - rng.random()) / s[p] if s[p] > 0.0 else math.inf
-        heap_fix(heap, hk, pos, p, tn[p])
         if q != p:
             _touch(
                 q,
                 t,
+                False,
                 X,
                 k,
                 law,
@@ -283,6 +290,7 @@ def nsm_steps(
                         _touch(
                             nb,
                             t,
+                            False,
                             X,
                             k,
                             law,

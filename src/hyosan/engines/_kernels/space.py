@@ -22,13 +22,52 @@ def out_weights(n_patches, out_ptr, out_w):
 
 
 @njit(cache=True)
-def partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
-    """``X[p, c] + coupling * sum of X[n, c]`` over ``p``'s open out-neighbours."""
-    b = X[p * nc + c]
+def neighbour_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
+    """``coupling * sum of X[n, c]`` over ``p``'s open out-neighbours."""
+    b = 0.0
     for e in range(out_ptr[p], out_ptr[p + 1]):
         if out_w[e] > 0.0:
             b += coupling * X[out_dst[e] * nc + c]
     return b
+
+
+@njit(cache=True)
+def partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
+    """``X[p, c] + coupling * sum of X[n, c]`` over ``p``'s open out-neighbours."""
+    return X[p * nc + c] + neighbour_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
+
+
+@njit(cache=True, inline="always")
+def reaction_rates(
+    p, xs, off, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, exact, a, row
+):
+    """Fill ``a[row, :R]`` with patch ``p``'s reaction propensities; return their sum.
+
+    The patch's own counts are ``xs[off : off + C]`` (``X`` itself at ``p * C``,
+    or a copy being advanced); ``X`` holds the neighbours' for coupled
+    reactions. Offsets rather than slices keep the hot loop free of views.
+    """
+    nc = in_n.shape[0]
+    n_total = 0.0
+    for c in range(nc):
+        n_total += in_n[c] * xs[off + c]
+    total = 0.0
+    for j in range(k.shape[0]):
+        v = k[j]
+        if law[j] >= 1:
+            v *= xs[off + r1[j]]
+        if law[j] >= 2 and v != 0.0:
+            b = xs[off + r2[j]]
+            if coupled[j]:
+                b += neighbour_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+            elif exact and r1[j] == r2[j]:
+                b -= 1.0
+            v *= b
+            if law[j] == 3:
+                v = v / n_total if n_total > 0.0 else 0.0
+        a[row, j] = v
+        total += v
+    return total
 
 
 @njit(cache=True)
@@ -39,27 +78,9 @@ def patch_channels(
     nr = k.shape[0]
     nc = mob.shape[0]
     base = p * nc
-    n_total = 0.0
-    for c in range(nc):
-        n_total += in_n[c] * X[base + c]
-    total = 0.0
-    for j in range(nr):
-        code = law[j]
-        v = k[j]
-        if code >= 1:
-            v *= X[base + r1[j]]
-        if code >= 2 and v != 0.0:
-            if coupled[j]:
-                b = partner_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
-            else:
-                b = X[base + r2[j]]
-                if exact and r1[j] == r2[j]:
-                    b -= 1.0
-            v *= b
-            if code == 3:
-                v = v / n_total if n_total > 0.0 else 0.0
-        a[p, j] = v
-        total += v
+    total = reaction_rates(
+        p, X, base, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, exact, a, p
+    )
     for c in range(nc):
         v = mob[c] * wout[p] * X[base + c]
         a[p, nr + c] = v
@@ -67,24 +88,56 @@ def patch_channels(
     return total
 
 
+@njit(cache=True, inline="always")
+def pick_index(a, row, n, target):
+    """The first ``j < n`` where the running sum of ``a[row, :]`` passes ``target``.
+
+    Rounding at the top end steps back to the last ``j`` with ``a[row, j] > 0``.
+    """
+    acc = 0.0
+    j = 0
+    while j < n - 1:
+        acc += a[row, j]
+        if acc > target:
+            break
+        j += 1
+    while a[row, j] == 0.0:
+        j -= 1
+    return j
+
+
 @njit(cache=True)
-def pick_partner(p, c, X, nc, coupling, out_ptr, out_dst, out_w, u):
-    """The patch of a coupled reaction's second reactant, for ``u`` uniform on [0, 1)."""
-    target = u * partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
-    acc = X[p * nc + c]
-    if target < acc:
-        return p
+def pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target):
+    """The out-neighbour whose weighted count ``target`` falls in (the last live one at the top)."""
+    acc = 0.0
     last = p
     for e in range(out_ptr[p], out_ptr[p + 1]):
         if out_w[e] > 0.0:
-            q = out_dst[e]
-            w = coupling * X[q * nc + c]
+            w = coupling * X[out_dst[e] * nc + c]
             if w > 0.0:
                 acc += w
-                last = q
+                last = out_dst[e]
                 if target < acc:
-                    return q
+                    return last
     return last
+
+
+@njit(cache=True)
+def pick_partner(p, c, X, nc, coupling, out_ptr, out_dst, out_w, u):
+    """The patch of a coupled reaction's second reactant, for ``u`` uniform on [0, 1)."""
+    own = X[p * nc + c]
+    target = u * (own + neighbour_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w))
+    if target < own:
+        return p
+    return pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target - own)
+
+
+@njit(cache=True)
+def share(n, w, rest, rng):
+    """How many of ``n`` fall in a part of weight ``w`` out of ``rest`` (binomial splitting)."""
+    if w >= rest:
+        return n
+    return float(rng.binomial(int(n), w / rest))
 
 
 @njit(cache=True)

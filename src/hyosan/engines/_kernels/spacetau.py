@@ -48,167 +48,9 @@ from numba import njit
 
 from hyosan.engines._kernels.conditions import first_condition
 from hyosan.engines._kernels.direct import record_until
-from hyosan.engines._kernels.space import out_weights, partner_count, patch_channels
+from hyosan.engines._kernels.space import out_weights, partner_count, patch_channels, share
+from hyosan.engines._kernels.spacepatch import exact_patch, to_partners
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
-
-
-@njit(cache=True)
-def _share(n, w, rest, rng):
-    """How many of ``n`` fall in a part of weight ``w`` out of ``rest`` (binomial splitting)."""
-    if w >= rest:
-        return n
-    return float(rng.binomial(int(n), w / rest))
-
-
-@njit(cache=True)
-def _to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng):
-    """Apply the partner changes of ``n`` firings of coupled reaction ``j`` in patch ``p``."""
-    rest = partner_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
-    left = n
-    for e in range(out_ptr[p] - 1, out_ptr[p + 1]):
-        if left <= 0.0:
-            return
-        if e < out_ptr[p]:
-            q = p
-            w = X[p * nc + r2[j]]
-        else:
-            if out_w[e] <= 0.0:
-                continue
-            q = out_dst[e]
-            w = coupling * X[q * nc + r2[j]]
-        if w <= 0.0:
-            continue
-        m = _share(left, w, rest, rng)
-        left -= m
-        rest -= w
-        for c in range(nc):
-            if chg_b[j, c] != 0.0:
-                dX[q * nc + c] += chg_b[j, c] * m
-
-
-@njit(cache=True)
-def _neighbours(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
-    """``coupling * sum of X[n, c]`` over ``p``'s open out-neighbours."""
-    b = 0.0
-    for e in range(out_ptr[p], out_ptr[p + 1]):
-        if out_w[e] > 0.0:
-            b += coupling * X[out_dst[e] * nc + c]
-    return b
-
-
-@njit(cache=True)
-def _pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target):
-    """The neighbour whose weighted count ``target`` falls in (the last live one at the top)."""
-    acc = 0.0
-    last = p
-    for e in range(out_ptr[p], out_ptr[p + 1]):
-        if out_w[e] > 0.0:
-            w = coupling * X[out_dst[e] * nc + c]
-            if w > 0.0:
-                acc += w
-                last = out_dst[e]
-                if target < acc:
-                    return last
-    return last
-
-
-@njit(cache=True)
-def _local_rates(p, xl, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, al):
-    """Reaction propensities of patch ``p`` with its own counts ``xl`` and its neighbours' ``X``."""
-    nc = xl.shape[0]
-    n_total = 0.0
-    for c in range(nc):
-        n_total += in_n[c] * xl[c]
-    total = 0.0
-    for j in range(k.shape[0]):
-        v = k[j]
-        if law[j] >= 1:
-            v *= xl[r1[j]]
-        if law[j] >= 2 and v != 0.0:
-            b = xl[r2[j]]
-            if coupled[j]:
-                b += _neighbours(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
-            elif r1[j] == r2[j]:
-                b -= 1.0
-            v *= b
-            if law[j] == 3:
-                v = v / n_total if n_total > 0.0 else 0.0
-        al[j] = v
-        total += v
-    return total
-
-
-@njit(cache=True)
-def _exact_patch(
-    p,
-    tau,
-    X,
-    k,
-    law,
-    r1,
-    r2,
-    in_n,
-    chg_a,
-    chg_b,
-    coupled,
-    coupling,
-    out_ptr,
-    out_dst,
-    out_w,
-    dX,
-    xl,
-    al,
-    rng,
-):
-    """The direct method in patch ``p`` over ``tau``, neighbours frozen; returns the events.
-
-    ``xl`` (C) and ``al`` (R) are work arrays.
-    """
-    nr = k.shape[0]
-    nc = chg_a.shape[1]
-    for c in range(nc):
-        xl[c] = X[p * nc + c]
-    s = 0.0
-    events = 0
-    while True:
-        a0 = _local_rates(
-            p, xl, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, al
-        )
-        if a0 <= 0.0:
-            break
-        s -= math.log(1.0 - rng.random()) / a0
-        if s >= tau:
-            break
-        target = rng.random() * a0
-        acc = 0.0
-        j = 0
-        while j < nr - 1:
-            acc += al[j]
-            if acc > target:
-                break
-            j += 1
-        while al[j] == 0.0:
-            j -= 1
-        for c in range(nc):
-            xl[c] += chg_a[j, c]
-        if coupled[j]:
-            own = xl[r2[j]]
-            u = rng.random() * (
-                own + _neighbours(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
-            )
-            if u < own:
-                q = p
-            else:
-                q = _pick_neighbour(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w, u - own)
-            for c in range(nc):
-                if q == p:
-                    xl[c] += chg_b[j, c]
-                else:
-                    dX[q * nc + c] += chg_b[j, c]
-        events += 1
-    for c in range(nc):
-        dX[p * nc + c] += xl[c] - X[p * nc + c]
-    return events
 
 
 @njit(cache=True)
@@ -310,7 +152,7 @@ def _react(
     nc = chg_a.shape[1]
     events = 0
     xl = np.empty(nc)
-    al = np.empty(nr)
+    al = np.empty((1, nr))
     for i in range(n_ids):
         p = ids[i]
         live = False
@@ -319,7 +161,7 @@ def _react(
         if not live:  # nothing can react here during the step (neighbours frozen)
             continue
         if exact[p]:
-            events += _exact_patch(
+            events += exact_patch(
                 p,
                 tau,
                 X,
@@ -352,7 +194,7 @@ def _react(
                 if chg_a[j, c] != 0.0:
                     dX[p * nc + c] += chg_a[j, c] * n
             if coupled[j]:
-                _to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng)
+                to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng)
     return events
 
 
@@ -380,7 +222,7 @@ def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng):
                 w = out_w[e]
                 if w <= 0.0:
                     continue
-                m = _share(left, w, rest, rng)
+                m = share(left, w, rest, rng)
                 dX[out_dst[e] * nc + c] += m
                 left -= m
                 rest -= w
