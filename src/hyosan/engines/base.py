@@ -19,7 +19,7 @@ import numpy as np
 from hyosan._typing import FloatArray, IntArray
 from hyosan.interventions import Condition
 from hyosan.model import CompiledModel
-from hyosan.space import CompiledSpace
+from hyosan.space import CompiledSpace, World
 
 __all__ = ["Conditions", "Engine", "Step"]
 
@@ -28,29 +28,56 @@ _OP_CODES = {"<": 0, "<=": 1, ">": 2, ">=": 3}
 
 @dataclass(frozen=True, slots=True)
 class Conditions:
-    """Stop conditions as arrays: ``weights @ x  op  threshold``."""
+    """Stop conditions as arrays: ``sum_p masks[k, p] (weights[k] @ x_p)  op  threshold``.
+
+    ``weights`` is ``(K, C)``; ``masks`` is ``(K, P)``, one row per condition
+    marking the patches of its region (``P`` is 1 well mixed).
+    """
 
     weights: FloatArray
     ops: IntArray
     thresholds: FloatArray
+    masks: FloatArray
 
     @classmethod
-    def build(cls, conditions: list[Condition], compartments: tuple[str, ...]) -> Conditions:
+    def build(
+        cls,
+        conditions: list[Condition],
+        compartments: tuple[str, ...],
+        world: World | None = None,
+    ) -> Conditions:
+        """Arrays for ``conditions``; in ``world``, each summed over its region."""
         w = np.zeros((len(conditions), len(compartments)))
+        m = np.ones((len(conditions), world.n_patches if world is not None else 1))
         for c, cond in enumerate(conditions):
             for name in cond.compartments:
                 w[c, compartments.index(name)] += 1.0
+            if cond.where is not None:
+                if world is None:
+                    raise ValueError(f"the condition {cond} names a region and there is no world")
+                m[c] = 0.0
+                m[c, cond.where.resolve(world)] = 1.0
         ops = np.array([_OP_CODES[c.op] for c in conditions], dtype=np.int64)
         thr = np.array([c.threshold for c in conditions], dtype=np.float64)
-        return cls(w, ops, thr)
+        return cls(w, ops, thr, m)
 
     def __len__(self) -> int:
         return len(self.thresholds)
 
     @property
     def arrays(self) -> tuple[FloatArray, IntArray, FloatArray]:
-        """``(weights, ops, thresholds)``, in the kernels' order."""
+        """``(weights, ops, thresholds)``, in the well-mixed kernels' order."""
         return self.weights, self.ops, self.thresholds
+
+    @property
+    def space_arrays(self) -> tuple[FloatArray, FloatArray, IntArray, FloatArray]:
+        """``(weights, masks, ops, thresholds)``, in the spatial kernels' order."""
+        return self.weights, self.masks, self.ops, self.thresholds
+
+    def dense(self) -> FloatArray:
+        """``(K, P * C)`` weights over the whole spatial state, patch by patch."""
+        k, (p, c) = len(self), (self.masks.shape[1], self.weights.shape[1])
+        return (self.masks[:, :, None] * self.weights[:, None, :]).reshape(k, p * c)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,15 @@ Order of one run:
    final state.
 
 In space (``setup`` given) the state holds ``P * C`` counts, patch by patch;
-conditions apply to the totals over patches, impulses to every patch, and
+conditions apply to the totals over patches (or over a region's patches),
+impulses to every patch, and
 cordons, lockdowns, barricades, camps and strikes to the patches they select.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,10 +33,28 @@ from hyosan.interventions.space import close_edges, evacuate, strike
 from hyosan.model import CompiledModel, Model, compile_model, rate_constants
 from hyosan.space import CompiledSpace, WorldSetup, compile_space
 
-__all__ = ["run_path"]
+__all__ = ["Firings", "run_path"]
 
 Progress = Callable[[float, int], None]
 """Called between segments with the current time and the events so far."""
+
+
+@dataclass(frozen=True, slots=True)
+class Firings:
+    """What each intervention of one run did: when it first fired, and what it changed.
+
+    ``time[i]`` is the first time intervention ``i`` fired (NaN if it never
+    did); ``change[i, c]`` the net change of compartment ``c``'s world total
+    over all its firings (a strike's toll shows as the losses of the living
+    and the dead's gain; moving people between patches changes no total).
+    """
+
+    time: FloatArray
+    change: FloatArray
+
+    @classmethod
+    def empty(cls, n_interventions: int, n_compartments: int) -> Firings:
+        return cls(np.full(n_interventions, np.nan), np.zeros((n_interventions, n_compartments)))
 
 
 def run_path(
@@ -48,12 +68,14 @@ def run_path(
     progress: Progress | None = None,
     compiled: CompiledModel | CompiledSpace | None = None,
     setup: WorldSetup | None = None,
+    firings: Firings | None = None,
 ) -> tuple[FloatArray, int]:
     """Simulate one path; return counts on the grid ``(len(times), P * C)`` and the event count.
 
     ``compiled`` is ``compile_model(model, parameters)`` (in space, the
     :func:`~hyosan.space.compile_space` of it) when the caller has it already
     (an ensemble compiles once for all its runs). Without a world ``P`` is 1.
+    ``firings``, when given, is filled with what each intervention did.
     """
     comps = model.compartments
     values = dict(parameters)
@@ -66,7 +88,8 @@ def run_path(
         cm = space_of(model, compile_model(model, values), setup)
     x = np.array(x0, dtype=np.float64).ravel()
     X = x.reshape(-1, len(comps))  # a view: one row per patch
-    weight = setup.world.weight.copy() if setup is not None else None
+    world = setup.world if setup is not None else None
+    weight = world.weight.copy() if world is not None else None
     out = np.empty((len(times), len(x)))
     t_end = float(times[-1])
     timed = sorted((t, i) for i, iv in enumerate(interventions) for t in iv.at if t <= t_end)
@@ -78,12 +101,13 @@ def run_path(
     def fire(i: int) -> None:
         nonlocal cm
         iv = interventions[i]
+        before = X.sum(axis=0) if firings is not None else None
         changed = any([apply_intervention(iv, row, values, comps, take) for row in X])
         if changed:
             cm = cm.with_rates(rate_constants(model, values))
         if setup is not None and iv.in_space:
             assert isinstance(cm, CompiledSpace) and weight is not None
-            world = setup.world
+            assert world is not None
             for kind, sel in iv.edge_actions:
                 close_edges(kind, sel.resolve(world), world, weight)
             if iv.edge_actions:
@@ -93,6 +117,10 @@ def run_path(
                 evacuate(iv.camp, iv.camp.patches.resolve(world), to, X, comps, model.zombies, take)
             if iv.strike is not None:
                 strike(iv.strike.resolve(world), X, comps)
+        if firings is not None:
+            if np.isnan(firings.time[i]):
+                firings.time[i] = t
+            firings.change[i] += X.sum(axis=0) - before
 
     t, i_out, events = 0.0, 0, 0
     while True:
@@ -104,15 +132,15 @@ def run_path(
             for i in list(waiting):
                 cond = interventions[i].when
                 assert cond is not None
-                total = sum(float(X[:, comps.index(c)].sum()) for c in cond.compartments)
-                if cond.holds(total):
+                if cond.holds(cond.total(X, comps, world)):
                     waiting.remove(i)
                     fire(i)
                     fired = True
         if t >= t_end:
             break
         t_stop = min(timed[0][0], t_end) if timed else t_end
-        conds = Conditions.build([interventions[i].when for i in waiting], comps)  # type: ignore[misc]
+        pending = [interventions[i].when for i in waiting]
+        conds = Conditions.build(pending, comps, world)  # type: ignore[arg-type]
         step = engine.advance(x, t, t_stop, cm, conds, times, out, i_out, rng)
         t, i_out, events = step.t, step.i_out, events + step.events
         if step.status == CONDITION:

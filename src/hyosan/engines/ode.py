@@ -70,14 +70,9 @@ class OdeEngine(Engine):
 
         rhs = _rhs(model)
         spatial = isinstance(model, CompiledSpace)
-        if spatial:  # conditions apply to totals over patches
+        if spatial:  # conditions sum over their regions' patches
             conditions = Conditions(
-                np.tile(
-                    conditions.weights,
-                    (1, len(x) // conditions.weights.shape[1] if len(conditions) else 1),
-                ),
-                conditions.ops,
-                conditions.thresholds,
+                conditions.dense(), conditions.ops, conditions.thresholds, conditions.masks
             )
 
         grid = t_out[i_out:]

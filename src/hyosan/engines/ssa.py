@@ -56,13 +56,14 @@ class DirectSSA(Engine):
         i_out: int,
         rng: np.random.Generator,
     ) -> Step:
-        kernel = _space_kernel if isinstance(model, CompiledSpace) else _kernel
+        spatial = isinstance(model, CompiledSpace)
+        kernel = _space_kernel if spatial else _kernel
         status, t_new, i_new, events, cond = kernel(
             x,
             t,
             t_stop,
             *model.kernel_arrays,
-            *conditions.arrays,
+            *(conditions.space_arrays if spatial else conditions.arrays),
             t_out,
             out,
             i_out,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hyosan._typing import FloatArray
 from hyosan.errors import InputError
 from hyosan.interventions.space import Camp
 from hyosan.space import Selection, World
@@ -22,17 +23,24 @@ __all__ = ["Condition", "Intervention", "Remove"]
 _OPS = ("<=", ">=", "<", ">")
 _COND = re.compile(
     r"^\s*(?P<lhs>[A-Za-z_][A-Za-z0-9_]*(?:\s*\+\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*"
-    r"(?P<op><=|>=|<|>)\s*(?P<rhs>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$"
+    r"(?P<op><=|>=|<|>)\s*(?P<rhs>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+    r"(?:\s+in\s+(?P<where>\S.*?))?\s*$"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """``sum of compartments  op  threshold``, e.g. ``Z > 100`` or ``S + E < 1``."""
+    """``sum of compartments  op  threshold``, e.g. ``Z > 100`` or ``S + E < 1``.
+
+    In a world the sum runs over every patch, or over a region's patches when
+    the text ends with ``in`` and a patch, region or place name:
+    ``Z >= 10 in downtown``.
+    """
 
     compartments: tuple[str, ...]
     op: str
     threshold: float
+    where: Selection | None = None
 
     @classmethod
     def parse(cls, text: str, *, key: str = "when") -> Condition:
@@ -42,10 +50,17 @@ class Condition:
                 "cannot read this condition",
                 key=key,
                 value=text,
-                allowed='compartments joined by "+", one of < <= > >=, a number: "Z > 100"',
+                allowed='compartments joined by "+", one of < <= > >=, a number, and '
+                'optionally "in" a region: "Z > 100", "Z >= 10 in downtown"',
             )
         comps = tuple(c.strip() for c in match["lhs"].split("+"))
-        return cls(comps, match["op"], float(match["rhs"]))
+        where = Selection(patches=(match["where"],)) if match["where"] else None
+        return cls(comps, match["op"], float(match["rhs"]), where)
+
+    def total(self, X: FloatArray, compartments: tuple[str, ...], world: World | None) -> float:
+        """The condition's sum in state ``X`` (patches x compartments), over its region."""
+        rows = X if self.where is None or world is None else X[self.where.resolve(world)]
+        return sum(float(rows[:, compartments.index(c)].sum()) for c in self.compartments)
 
     def holds(self, total: float) -> bool:
         """Whether the condition holds for this total of its compartments."""
@@ -53,7 +68,8 @@ class Condition:
         return {"<": total < t, "<=": total <= t, ">": total > t, ">=": total >= t}[self.op]
 
     def __str__(self) -> str:
-        return f"{' + '.join(self.compartments)} {self.op} {self.threshold:g}"
+        text = f"{' + '.join(self.compartments)} {self.op} {self.threshold:g}"
+        return text if self.where is None else f"{text} in {self.where.patches[0]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +177,15 @@ class Intervention:
             if self.camp is not None:
                 self.camp.check(compartments, world, key=f"{key}.camp")
         allowed_c = ", ".join(compartments)
+        if self.when is not None and self.when.where is not None:
+            if world is None:
+                raise InputError(
+                    "this condition counts in a region, and the scenario has no world",
+                    key=f"{key}.when",
+                    value=str(self.when),
+                    allowed='add a [world] table, or drop "in ..." to count everywhere',
+                )
+            self.when.where.resolve(world, key=f"{key}.when")
         if self.when is not None:
             for c in self.when.compartments:
                 if c not in compartments:

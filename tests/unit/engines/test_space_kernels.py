@@ -8,6 +8,7 @@ is ``mob[c] * wout[p] * X[p, c]`` (see ``hyosan.space.compiled``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -29,7 +30,7 @@ from hyosan.model import builtin_model, compile_model
 from hyosan.space import CompiledSpace, World, compile_space
 
 TIMES = np.linspace(0.0, 4.0, 9)
-OUT = 20  # position of the output array in the spatial kernels' arguments
+OUT = 21  # position of the output array in the spatial kernels' arguments
 AOUAD_MOVES = {"S": 0.2, "E": 0.2, "Z": 0.8, "H": 0.5}
 
 
@@ -44,9 +45,12 @@ def _space(
     return compile_space(m, compile_model(m, params), world, mobility, coupling=coupling)
 
 
+LATTICE = World.lattice(np.full((2, 3), 40.0))
+
+
 def _lattice_case() -> tuple[CompiledSpace, np.ndarray]:
     """aouad on a 2 x 3 lattice, coupled, everyone but the dead moving; one bitten in a corner."""
-    world = World.lattice(np.full((2, 3), 40.0))
+    world = LATTICE
     cs = _space("aouad", world, AOUAD_MOVES, 0.5)
     x = np.zeros((world.n_patches, cs.n_compartments))
     x[:, 0] = 40.0
@@ -57,7 +61,7 @@ def _lattice_case() -> tuple[CompiledSpace, np.ndarray]:
 def _kernel_args(cs: CompiledSpace, x0: np.ndarray, cond: Conditions | None = None) -> tuple:
     c = cond or Conditions.build([], cs.compartments)
     out = np.zeros((len(TIMES), len(x0)))
-    return (x0.copy(), 0.0, float(TIMES[-1]), *cs.kernel_arrays, *c.arrays, TIMES, out, 0)
+    return (x0.copy(), 0.0, float(TIMES[-1]), *cs.kernel_arrays, *c.space_arrays, TIMES, out, 0)
 
 
 def _fresh(args: tuple) -> tuple:
@@ -79,7 +83,7 @@ def test_nsm_steps_equals_py_func() -> None:
 def test_nsm_steps_stops_on_condition_and_on_budget() -> None:
     """A condition on totals over patches stops at the event that makes it true; a budget too."""
     cs, x0 = _lattice_case()
-    cond = Conditions.build([Condition.parse("E + Z > 5")], cs.compartments)
+    cond = Conditions.build([Condition.parse("E + Z > 5")], cs.compartments, LATTICE)
     args = _kernel_args(cs, x0, cond)
     status, t, _i, n, c = nsm_steps(*args, 10**7, Generator(PCG64(2)))
     x = args[0].reshape(-1, cs.n_compartments)
@@ -90,6 +94,37 @@ def test_nsm_steps_stops_on_condition_and_on_budget() -> None:
     args = _kernel_args(cs, x0)
     status, t, _i, n, c = nsm_steps(*args, 7, Generator(PCG64(2)))
     assert (status, n, c) == (2, 7, -1) and 0 < t < TIMES[-1]  # BUDGET after 7 events
+
+
+@pytest.mark.parametrize("kernel", ["ssa", "tau"])
+def test_a_condition_in_a_region_counts_only_its_patches(kernel: str) -> None:
+    """``Z >= 1 in`` the far corner stops when the first zombie stands there, not before.
+
+    Patch 4 starts with a zombie and patch 0 with two bitten; the condition
+    reads patch 2 only (a region of one patch), so it cannot hold at the
+    start though the world has a zombie, and when it stops the zombie count
+    in patch 2 is what the condition says.
+    """
+    world = dataclasses.replace(LATTICE, regions={"corner": (2,)})
+    cs, x0 = _lattice_case()
+    cond = Conditions.build([Condition.parse("Z >= 1 in corner")], cs.compartments, world)
+    assert cond.masks.tolist() == [[0.0, 0.0, 1.0, 0.0, 0.0, 0.0]]
+    stopped = 0
+    for seed in range(10):
+        args = _kernel_args(cs, x0, cond)
+        if kernel == "ssa":
+            status, t, _i, _n, c = nsm_steps(*args, 10**7, Generator(PCG64(seed)))
+        else:
+            status, t, _i, _n, c = space_tau_run(
+                *args, 10**7, Generator(PCG64(seed)), 0.03, 10, 10.0
+            )
+        x = args[0].reshape(-1, cs.n_compartments)
+        if status == 1:  # CONDITION
+            stopped += 1
+            assert c == 0 and x[2, 3] >= 1 and 0 < t < TIMES[-1]
+        else:
+            assert (args[OUT][:, 2 * cs.n_compartments + 3] == 0).all()
+    assert stopped > 0
 
 
 def test_nsm_steps_refreshes_neighbours_after_an_event_within_a_patch() -> None:

@@ -16,7 +16,8 @@ indexed binary min-heap. One step:
    s_new``, which keeps the method exact without new random numbers.
 
 Cost per event: O((R + C) d + log P), ``d`` the patches refreshed. Conditions
-are checked on the totals over patches, kept up to date incrementally.
+are checked on their sums over their regions (every patch for a world-wide
+one), credited with every change.
 
 References
 ----------
@@ -35,7 +36,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hyosan.engines._kernels.conditions import first_condition
+from hyosan.engines._kernels.conditions import credit, first_holding, region_sums
 from hyosan.engines._kernels.direct import record_until
 from hyosan.engines._kernels.space import (
     out_weights,
@@ -147,6 +148,7 @@ def nsm_steps(
     out_w,
     mob,
     cond_w,
+    cond_m,
     cond_op,
     cond_thr,
     t_out,
@@ -191,10 +193,7 @@ def nsm_steps(
     pos = np.empty(n_patches, dtype=np.int64)
     for h in range(n_patches):
         pos[heap[h]] = h
-    tot = np.zeros(nc)
-    for p in range(n_patches):
-        for c in range(nc):
-            tot[c] += X[p * nc + c]
+    csum = region_sums(X, cond_w, cond_m)
     any_coupled = False
     for j in range(nr):
         any_coupled = any_coupled or coupled[j]
@@ -219,15 +218,20 @@ def nsm_steps(
             for c in range(nc):
                 if chg_a[j, c] != 0.0:
                     X[p * nc + c] += chg_a[j, c]
-                    tot[c] += chg_a[j, c]
+                    if n_cond > 0:
+                        credit(csum, cond_w, cond_m, p, c, chg_a[j, c])
                 if chg_b[j, c] != 0.0:
                     X[q * nc + c] += chg_b[j, c]
-                    tot[c] += chg_b[j, c]
+                    if n_cond > 0:
+                        credit(csum, cond_w, cond_m, q, c, chg_b[j, c])
         else:
             c = j - nr
             q = pick_edge(p, out_ptr, out_dst, out_w, wout[p], rng.random())
             X[p * nc + c] -= 1.0
             X[q * nc + c] += 1.0
+            if n_cond > 0:
+                credit(csum, cond_w, cond_m, p, c, -1.0)
+                credit(csum, cond_w, cond_m, q, c, 1.0)
         _touch(
             p,
             t,
@@ -314,7 +318,7 @@ def nsm_steps(
                         )
         n_events += 1
         if n_cond > 0:
-            cond = first_condition(tot, cond_w, cond_op, cond_thr)
+            cond = first_holding(csum, cond_op, cond_thr)
             if cond >= 0:
                 return CONDITION, t, i_out, n_events, cond
     return BUDGET, t, i_out, n_events, -1

@@ -46,7 +46,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hyosan.engines._kernels.conditions import first_condition
+from hyosan.engines._kernels.conditions import credit, first_holding, region_sums
 from hyosan.engines._kernels.direct import record_until
 from hyosan.engines._kernels.space import out_weights, partner_count, patch_channels, share
 from hyosan.engines._kernels.spacepatch import exact_patch, to_partners
@@ -232,16 +232,16 @@ def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng):
 
 
 @njit(cache=True)
-def _apply(X, dX, tot, changed, n_changed):
-    """``X += dX`` and the totals, over the changed patches; leaves ``dX`` zero there."""
-    nc = tot.shape[0]
+def _apply(X, dX, csum, cond_w, cond_m, changed, n_changed):
+    """``X += dX`` and the conditions' sums, over the changed patches; leaves ``dX`` zero there."""
+    nc = cond_w.shape[1]
     for i in range(n_changed):
         base = changed[i] * nc
         for c in range(nc):
             d = dX[base + c]
             if d != 0.0:
                 X[base + c] += d
-                tot[c] += d
+                credit(csum, cond_w, cond_m, changed[i], c, d)
                 dX[base + c] = 0.0
 
 
@@ -264,6 +264,7 @@ def space_tau_run(
     out_w,
     mob,
     cond_w,
+    cond_m,
     cond_op,
     cond_thr,
     t_out,
@@ -287,9 +288,7 @@ def space_tau_run(
     a = np.empty((n_patches, nr + nc))
     exact = np.empty(n_patches, dtype=np.bool_)
     dX = np.zeros(X.shape[0])
-    tot = np.zeros(nc)
-    for i in range(X.shape[0]):
-        tot[i % nc] += X[i]
+    csum = region_sums(X, cond_w, cond_m)
     any_coupled = False
     for j in range(nr):
         any_coupled = any_coupled or coupled[j]
@@ -416,9 +415,9 @@ def space_tau_run(
                 break
             tau /= 2.0
             capped = False
-        _apply(X, dX, tot, changed, n_changed)
+        _apply(X, dX, csum, cond_w, cond_m, changed, n_changed)
         done += _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng)
-        _apply(X, dX, tot, changed, n_changed)
+        _apply(X, dX, csum, cond_w, cond_m, changed, n_changed)
         n_events += done
         stamp += 1  # next candidates: what changed, and with coupling its neighbours too
         n_cand = 0
@@ -435,7 +434,7 @@ def space_tau_run(
             i_out = record_until(X, t_stop, t_out, out, i_out)
             return REACHED, t_stop, i_out, n_events, -1
         if n_cond > 0:
-            cond = first_condition(tot, cond_w, cond_op, cond_thr)
+            cond = first_holding(csum, cond_op, cond_thr)
             if cond >= 0:
                 return CONDITION, t, i_out, n_events, cond
     return BUDGET, t, i_out, n_events, -1
