@@ -16,10 +16,12 @@ import numpy as np
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, get_engine, run_path
-from hyosan.engines.driver import space_of
+from hyosan.engines.driver import Firings, space_of
 from hyosan.errors import InputError
+from hyosan.interventions import Intervention
 from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
+from hyosan.results.tracks import with_firings
 from hyosan.scenario import Scenario, scenario_to_toml
 from hyosan.space import CompiledSpace
 
@@ -49,10 +51,11 @@ class _Job:
 
     def __call__(
         self, progress: Callable[[float, int], None] | None = None
-    ) -> tuple[FloatArray, int]:
+    ) -> tuple[FloatArray, int, Firings]:
         p, s = self.plan, self.plan.scenario
         rng = np.random.Generator(np.random.PCG64(self.seed))
-        return run_path(
+        firings = Firings.empty(len(s.interventions), len(s.model.compartments))
+        out, events = run_path(
             s.model,
             s.parameters,
             p.x0,
@@ -63,7 +66,9 @@ class _Job:
             progress,
             compiled=p.compiled,
             setup=s.world,
+            firings=firings,
         )
+        return out, events, firings
 
 
 def _for_run(progress: RunProgress | None, i: int) -> Callable[[float, int], None] | None:
@@ -73,7 +78,7 @@ def _for_run(progress: RunProgress | None, i: int) -> Callable[[float, int], Non
     return lambda t, events: report(i, t, events)
 
 
-def _call(job: _Job) -> tuple[FloatArray, int]:
+def _call(job: _Job) -> tuple[FloatArray, int, Firings]:
     return job()
 
 
@@ -167,7 +172,7 @@ def simulate(
         counts = per_patch.sum(axis=2)
     else:
         counts = stacked
-    return Result.from_arrays(
+    result = Result.from_arrays(
         counts,
         resolved.time.times,
         model.compartments,
@@ -183,3 +188,20 @@ def simulate(
         fields=fields,
         world=resolved.world.world if resolved.world is not None else None,
     )
+    if resolved.interventions:
+        result = with_firings(
+            result,
+            intervention_names(resolved.interventions),
+            np.stack([p[2].time for p in paths]),
+            np.stack([p[2].change for p in paths]),
+        )
+    return result
+
+
+def intervention_names(interventions: tuple[Intervention, ...]) -> list[str]:
+    """A unique label for each intervention: its name, else ``intervention N``."""
+    names: list[str] = []
+    for i, iv in enumerate(interventions):
+        name = iv.name or f"intervention {i + 1}"
+        names.append(name if name not in names else f"{name} ({i + 1})")
+    return names

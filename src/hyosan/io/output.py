@@ -8,7 +8,11 @@ A result folder holds:
   what is needed to rebuild the :class:`~hyosan.results.Result`;
 - ``scenario.toml``: the resolved scenario, when there is one;
 - ``fields.nc``: for runs in space, the counts per patch over time with the
-  patches' coordinates and the map's projection (netCDF-4, compressed).
+  patches' coordinates and the map's projection (netCDF-4, compressed);
+- ``interventions.csv`` and ``characters.csv`` (see :mod:`hyosan.io.tracks`):
+  when each intervention fired and what it changed, and where each named
+  character was;
+- any text files the caller adds (``story.md``).
 
 Writing is all or nothing: the files are written into a fresh temporary folder
 beside the target and then moved in one by one with :func:`os.replace`; if
@@ -23,7 +27,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +37,15 @@ import xarray as xr
 
 from hyosan._typing import FloatArray
 from hyosan.errors import InputError
+from hyosan.io.tracks import (
+    CHARACTERS,
+    INTERVENTIONS,
+    read_tracks,
+    write_characters,
+    write_firings,
+)
 from hyosan.results import Result, summarize
+from hyosan.results.tracks import has_characters, has_firings
 
 __all__ = ["FORMAT_VERSION", "load_result", "save_result"]
 
@@ -59,7 +71,11 @@ _META_KEYS = ("scenario_name", "model", "engine", "seed", "time_unit", "humans",
 
 
 def save_result(
-    result: Result, directory: str | os.PathLike[str], *, scenario_toml: str | None = None
+    result: Result,
+    directory: str | os.PathLike[str],
+    *,
+    scenario_toml: str | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``result`` into ``directory``, creating it if needed, all or nothing.
 
@@ -74,6 +90,8 @@ def save_result(
         result. ``scenario.toml`` is not written when both are empty, and a
         ``scenario.toml`` left by an earlier result is then removed, so the folder
         never describes a scenario that did not produce it.
+    texts
+        More text files to write with the result, by name (``{"story.md": ...}``).
 
     Returns
     -------
@@ -94,7 +112,13 @@ def save_result(
         SUMMARY: lambda path: _write_text(path, _summary_json(result) + "\n"),
         SCENARIO: (lambda path: _write_text(path, toml_text)) if toml_text else None,
         FIELDS: (lambda path: _write_fields(result, path)) if result.in_space else None,
+        INTERVENTIONS: (lambda path: write_firings(result, path)) if has_firings(result) else None,
+        CHARACTERS: (lambda path: write_characters(result, path))
+        if has_characters(result)
+        else None,
     }
+    for name, text in (texts or {}).items():
+        writers[name] = lambda path, text=text: _write_text(path, text)  # type: ignore[misc]
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         for name, write in writers.items():
@@ -150,7 +174,12 @@ def load_result(directory: str | os.PathLike[str]) -> Result:
     result.dataset.attrs["hyosan_version"] = str(meta.get("hyosan_version", "unknown"))
     if (folder / FIELDS).is_file():
         result = _read_fields(result, folder / FIELDS)
-    return result
+    return read_tracks(
+        result,
+        folder,
+        [str(c) for c in meta.get("characters", [])],
+        [str(c) for c in meta.get("survivors", [])],
+    )
 
 
 # -- writing ------------------------------------------------------------------------
@@ -229,6 +258,8 @@ def _summary_json(result: Result) -> str:
         "humans": list(result.humans),
         "zombies": list(result.zombies),
         "compartments": list(result.compartments),
+        "characters": [str(c) for c in result.dataset.coords.get("character", [])],
+        "survivors": _split(result.dataset.attrs.get("survivors", "")),
         "hyosan_version": str(attrs.get("hyosan_version", "unknown")),
     }
     return json.dumps(summary, indent=2, allow_nan=False)
@@ -371,3 +402,7 @@ def _unstack(frame: pd.DataFrame, path: Path) -> tuple[FloatArray, FloatArray]:
         )
     counts = frame.iloc[:, 2:].to_numpy(dtype=np.float64).reshape(n_runs, n_times, -1)
     return counts, times
+
+
+def _split(joined: object) -> list[str]:
+    return [part for part in str(joined).split(",") if part]
