@@ -68,6 +68,7 @@ def _aouad() -> Model:
         population=("S", "E", "Ez", "Z", "H"),
         humans=("S",),
         zombies=("Z",),
+        survivors=("S", "H"),
         time_unit="hour",
         description="All of Us Are Dead: bites, turning, hybrids, humans fighting back (hours).",
         references=("hyosan DESIGN.md: the world of All of Us Are Dead (Netflix, 2022).",),

@@ -146,6 +146,9 @@ class Model:
     humans, zombies
         Which compartments count as human and as zombie in summaries
         (peak zombies, when humans fell below one, takeover).
+    survivors
+        Where a named character counts as having survived (default: ``humans``);
+        in ``aouad`` humans and hybrids.
     time_unit
         The unit of time its rates are given in (``"day"``, ``"hour"``).
     description, references
@@ -159,6 +162,7 @@ class Model:
     population: tuple[str, ...] = ()
     humans: tuple[str, ...] = ()
     zombies: tuple[str, ...] = ()
+    survivors: tuple[str, ...] = ()
     time_unit: str = "day"
     description: str = ""
     references: tuple[str, ...] = field(default=())
@@ -174,6 +178,11 @@ class Model:
     def defaults(self) -> dict[str, float]:
         """Default value of every parameter."""
         return {p.name: p.default for p in self.parameters}
+
+    @property
+    def surviving(self) -> tuple[str, ...]:
+        """Compartments in which a character has survived: ``survivors``, else ``humans``."""
+        return self.survivors or self.humans
 
     @property
     def counted(self) -> tuple[str, ...]:
@@ -251,7 +260,7 @@ def _check_model(model: Model) -> None:
                     pname,
                     ", ".join(names) or "(the model has no parameters)",
                 )
-    for role in ("population", "humans", "zombies"):
+    for role in ("population", "humans", "zombies", "survivors"):
         for c in getattr(model, role):
             if c not in comps:
                 raise bad("unknown compartment", role, c, allowed_c)

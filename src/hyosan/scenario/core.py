@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from hyosan.errors import InputError
 from hyosan.interventions import Intervention
 from hyosan.model import Model
 from hyosan.model.core import resolve_parameters
+from hyosan.scenario.cast import Character, Milestone, check_cast
 from hyosan.space import WorldSetup
 
 __all__ = ["ENGINES", "Scenario", "TimeGrid"]
@@ -88,6 +90,11 @@ class Scenario:
         Where people are (:class:`~hyosan.space.WorldSetup`), or ``None`` for
         a well-mixed population. With a world, ``initial`` holds the totals
         over patches, derived from the world's population and seeds.
+    characters, milestones
+        Named people followed through the runs, and moments ``story.md``
+        reports (:mod:`hyosan.scenario.cast`).
+    sweep
+        The ``[sweep]`` table, as written (:mod:`hyosan.ensemble.sweep` reads it).
     """
 
     name: str
@@ -103,6 +110,9 @@ class Scenario:
     description: str = ""
     source: str = "python"
     world: WorldSetup | None = None
+    characters: tuple[Character, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    sweep: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.world is not None:
@@ -181,6 +191,7 @@ class Scenario:
                 world=self.world.world if self.world is not None else None,
             )
             resolve_parameters(self.model, iv.set, source="", key_prefix=f"{key}.set")
+        check_cast(self.characters, self.milestones, self.model, self.world, self.initial)
 
     def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
         """Exact and tau-leaping engines count people one by one."""

@@ -14,8 +14,9 @@ from typing import Any, SupportsIndex
 
 import tomli_w
 
-from hyosan.interventions import Condition, Intervention
+from hyosan.interventions import Intervention
 from hyosan.model import BUILTIN_MODELS, Model, Parameter, builtin_model
+from hyosan.scenario.cast import condition_text
 from hyosan.scenario.core import Scenario
 from hyosan.scenario.world import setup_to_dict, space_actions_to_dict
 
@@ -60,6 +61,12 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         out["initial"] = {c: _count(s.initial.get(c, 0)) for c in s.model.compartments}
     if s.interventions:
         out["interventions"] = [_intervention_to_dict(iv) for iv in s.interventions]
+    if s.characters:
+        out["characters"] = [c.to_dict() for c in s.characters]
+    if s.milestones:
+        out["milestones"] = [m.to_dict() for m in s.milestones]
+    if s.sweep is not None:
+        out["sweep"] = dict(s.sweep)
     return out
 
 
@@ -74,7 +81,7 @@ def model_to_dict(model: Model) -> dict[str, Any]:
     if model.description:
         out["description"] = model.description
     out["compartments"] = list(model.compartments)
-    for role in ("population", "humans", "zombies", "references"):
+    for role in ("population", "humans", "zombies", "survivors", "references"):
         if getattr(model, role):
             out[role] = list(getattr(model, role))
     out["time_unit"] = model.time_unit
@@ -108,7 +115,7 @@ def _parameter_table(p: Parameter) -> dict[str, Any]:
 def _intervention_to_dict(iv: Intervention) -> dict[str, Any]:
     out: dict[str, Any] = {"name": iv.name} if iv.name else {}
     if iv.when is not None:
-        out["when"] = _condition_text(iv.when)
+        out["when"] = condition_text(iv.when)
     else:
         times = [float(t) for t in iv.at]
         out["at"] = times[0] if len(times) == 1 else times
@@ -122,11 +129,6 @@ def _intervention_to_dict(iv: Intervention) -> dict[str, Any]:
         ]
     out.update(space_actions_to_dict(iv))
     return out
-
-
-def _condition_text(condition: Condition) -> str:
-    """``"Z + E > 100.0"``, the threshold written exactly (``str`` rounds it)."""
-    return f"{' + '.join(condition.compartments)} {condition.op} {float(condition.threshold)!r}"
 
 
 def _count(value: float) -> int | float:

@@ -35,6 +35,7 @@ from hyosan.model import (
     resolve_parameters,
 )
 from hyosan.scenario.builtin import BUILTIN_SCENARIOS, builtin_scenario_path
+from hyosan.scenario.cast import Character, Milestone
 from hyosan.scenario.core import Scenario, TimeGrid
 from hyosan.scenario.schema import InterventionInSpaceSpec, ModelSpec, ScenarioSpec
 from hyosan.scenario.world import setup_from_spec, space_actions
@@ -213,7 +214,26 @@ def scenario_from_dict(
         description=spec.description,
         source=source,
         world=setup,
+        characters=tuple(
+            _read(Character.parse, c.model_dump(exclude_unset=True), f"characters[{i}]", source)
+            for i, c in enumerate(spec.characters)
+        ),
+        milestones=tuple(
+            Milestone(
+                m.text,
+                _read(Condition.parse, m.when, f"milestones[{i}].when", source),
+            )
+            for i, m in enumerate(spec.milestones)
+        ),
+        sweep=spec.sweep,
     )
+
+
+def _read(parse: Any, value: Any, key: str, source: str) -> Any:
+    try:
+        return parse(value, key=key)
+    except InputError as err:
+        raise err.at(source) from None
 
 
 def model_from_dict(
@@ -247,6 +267,7 @@ def model_from_dict(
             population=tuple(spec.population),
             humans=tuple(spec.humans),
             zombies=tuple(spec.zombies),
+            survivors=tuple(spec.survivors),
             time_unit=spec.time_unit,
             description=spec.description,
             references=tuple(spec.references),

@@ -158,6 +158,7 @@ class ModelSpec(_Table):
     population: list[str] = []
     humans: list[str] = []
     zombies: list[str] = []
+    survivors: list[str] = []
     time_unit: str = "day"
     references: list[str] = []
     parameters: dict[str, Annotated[ParameterSpec, BeforeValidator(_number_as_parameter)]] = {}
@@ -245,6 +246,21 @@ class WorldSpec(_Table):
     seed: list[SeedSpec] = []
 
 
+class CharacterSpec(_Table):
+    """A named person followed through the runs (see :mod:`hyosan.scenario.cast`)."""
+
+    name: str
+    compartment: str = ""
+    where: Any = None
+
+
+class MilestoneSpec(_Table):
+    """A moment of the story: ``text`` and the condition ``when`` it first holds."""
+
+    text: str
+    when: str
+
+
 class ScenarioSpec(_Table):
     """A scenario file.
 
@@ -266,3 +282,6 @@ class ScenarioSpec(_Table):
     initial: dict[str, Any] = {}
     interventions: list[InterventionInSpaceSpec] = []
     world: WorldSpec | None = None
+    characters: list[CharacterSpec] = []
+    milestones: list[MilestoneSpec] = []
+    sweep: dict[str, Any] | None = None

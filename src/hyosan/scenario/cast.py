@@ -1,0 +1,184 @@
+"""Named characters and story milestones of a scenario: ``[[characters]]`` and ``[[milestones]]``.
+
+A character is one person followed exactly through a stochastic run (see
+:mod:`hyosan.model.characters`)::
+
+    [[characters]]
+    name = "Nam On-jo"         # any text, unique
+    compartment = "S"          # where they start (default: the world's fill, else the first human)
+    where = "class-2-5"        # their patch, in a world
+
+A milestone is a moment ``story.md`` reports: the first output time at which
+its condition holds::
+
+    [[milestones]]
+    text = "the school fell"
+    when = "S < 100 in school"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hyosan.errors import InputError
+from hyosan.interventions import Condition
+from hyosan.model import Model
+from hyosan.space import Selection, WorldSetup
+
+__all__ = ["Character", "Milestone", "check_cast"]
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    """A named person: where they start (compartment, and patch in a world)."""
+
+    name: str
+    compartment: str = ""
+    where: Selection | None = None
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], *, key: str) -> Character:
+        where = data.get("where")
+        return cls(
+            name=str(data["name"]),
+            compartment=str(data.get("compartment", "")),
+            where=Selection.parse(where, key=f"{key}.where") if where is not None else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.compartment:
+            out["compartment"] = self.compartment
+        if self.where is not None:
+            out["where"] = self.where.to_toml()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A moment of the story: the first output time ``when`` holds."""
+
+    text: str
+    when: Condition
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "when": condition_text(self.when)}
+
+
+def condition_text(condition: Condition) -> str:
+    """``"Z + E > 100.0"`` (threshold exact; ``str`` rounds it), and ``in`` its region."""
+    text = f"{' + '.join(condition.compartments)} {condition.op} {float(condition.threshold)!r}"
+    return text if condition.where is None else f"{text} in {condition.where.patches[0]}"
+
+
+def start_of(character: Character, model: Model, world: WorldSetup | None) -> str:
+    """The compartment a character starts in."""
+    if character.compartment:
+        return character.compartment
+    if world is not None and world.fill:
+        return world.fill
+    return model.humans[0] if model.humans else model.compartments[0]
+
+
+def placement(
+    characters: tuple[Character, ...], model: Model, world: WorldSetup | None
+) -> list[tuple[int, int]]:
+    """Each character's (patch, compartment) index at the start; patch 0 well mixed."""
+    out = []
+    for c in characters:
+        comp = model.compartments.index(start_of(c, model, world))
+        patch = 0
+        if world is not None and c.where is not None:
+            patch = int(c.where.resolve(world.world)[0])
+        out.append((patch, comp))
+    return out
+
+
+def check_cast(
+    characters: tuple[Character, ...],
+    milestones: tuple[Milestone, ...],
+    model: Model,
+    world: WorldSetup | None,
+    initial: Mapping[str, float],
+) -> None:
+    """Raise :class:`InputError` for a character or milestone the scenario cannot hold."""
+    comps = model.compartments
+    seen: set[str] = set()
+    for i, c in enumerate(characters):
+        key = f"characters[{i}]"
+        if not c.name.strip():
+            raise InputError("a character needs a name", key=f"{key}.name", allowed="any text")
+        if c.name in seen:
+            raise InputError("two characters share a name", key=f"{key}.name", value=c.name)
+        seen.add(c.name)
+        start = start_of(c, model, world)
+        if start not in comps:
+            raise InputError(
+                "unknown compartment",
+                key=f"{key}.compartment",
+                value=start,
+                allowed=", ".join(comps),
+            )
+        if c.where is not None:
+            if world is None:
+                raise InputError(
+                    "a character has a place only in a world",
+                    key=f"{key}.where",
+                    value=c.where.to_toml(),
+                    allowed="add a [world] table, or leave out 'where'",
+                )
+            found = c.where.resolve(world.world, key=f"{key}.where")
+            if len(found) != 1:
+                raise InputError(
+                    "a character stands in one patch",
+                    key=f"{key}.where",
+                    value=c.where.to_toml(),
+                    allowed="one patch name",
+                )
+        elif world is not None and world.world.n_patches > 1:
+            raise InputError(
+                "in a world, say where a character starts",
+                key=f"{key}.where",
+                allowed="a patch name",
+            )
+    if characters:
+        need = np.zeros((world.world.n_patches if world is not None else 1, len(comps)))
+        for p, j in placement(characters, model, world):
+            need[p, j] += 1
+        have = (
+            world.counts(model)
+            if world is not None
+            else np.array([[initial.get(c, 0.0) for c in comps]])
+        )
+        bad = np.argwhere(need > have)
+        if len(bad):
+            p, j = (int(v) for v in bad[0])
+            i = next(k for k, pj in enumerate(placement(characters, model, world)) if pj == (p, j))
+            raise InputError(
+                f"there are only {have[p, j]:g} people of {comps[j]} there to be this character",
+                key=f"characters[{i}]",
+                value=characters[i].name,
+                allowed="a compartment and place where enough people start",
+            )
+    for i, m in enumerate(milestones):
+        key = f"milestones[{i}].when"
+        for name in m.when.compartments:
+            if name not in comps:
+                raise InputError(
+                    "unknown compartment in condition",
+                    key=key,
+                    value=name,
+                    allowed=", ".join(comps),
+                )
+        if m.when.where is not None:
+            if world is None:
+                raise InputError(
+                    "this condition counts in a region, and the scenario has no world",
+                    key=key,
+                    value=condition_text(m.when),
+                )
+            m.when.where.resolve(world.world, key=key)
