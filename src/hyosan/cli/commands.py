@@ -16,6 +16,7 @@ from hyosan.cli.progress import LazyProgress
 from hyosan.errors import InputError
 
 if TYPE_CHECKING:
+    from hyosan.results import Result
     from hyosan.scenario import Scenario
 
 __all__ = ["app"]
@@ -95,9 +96,13 @@ def run(
         result = simulate(sc, progress=lambda i, t, _e: bar.update(i * sc.time.end + t))
     summary = summarize(result)
     _print_summary(summary)
+    _print_characters(result)
     if out_dir is not None:
+        from hyosan.io import save_result
+        from hyosan.results.story import story
+
         try:
-            path = result.save(out_dir)
+            path = save_result(result, out_dir, texts={"story.md": story(result, sc)})
         except OSError as e:
             raise InputError(
                 f"cannot write the results: {e.strerror or e}",
@@ -105,9 +110,7 @@ def run(
                 value=str(out_dir),
                 allowed="a folder you can write to",
             ) from None
-        files = "totals.parquet, summary.json, scenario.toml" + (
-            ", fields.nc" if result.in_space else ""
-        )
+        files = ", ".join(sorted(f.name for f in path.iterdir() if not f.name.startswith(".")))
         out.print(f"wrote [bold]{path}[/]: {files}")
 
 
@@ -132,6 +135,24 @@ def validate(scenario: ScenarioArg) -> None:
             f"{people:,.0f} people; counts per patch need "
             f"{_gib(sc.runs * sc.time.points * w.n_patches * len(m.compartments) * 8)}"
         )
+
+
+def _print_characters(result: Result) -> None:
+    """The characters' survival, as a table, when the scenario follows any."""
+    from hyosan.results.tracks import has_characters, survival
+
+    if not has_characters(result):
+        return
+    frame = survival(result)
+    table = Table(title=f"characters: survival over {result.runs} run(s), ± one standard error")
+    table.add_column("character")
+    table.add_column("survived", justify="right")
+    for c in result.compartments:
+        table.add_column(f"ends {c}", justify="right")
+    for row in frame.itertuples(index=False):
+        shares = [f"{getattr(row, c):.2f}" for c in result.compartments]
+        table.add_row(str(row.character), f"{row.survived:.2f} ± {row.se:.2f}", *shares)
+    out.print(table)
 
 
 def _gib(n_bytes: float) -> str:
