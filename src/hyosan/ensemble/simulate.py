@@ -17,11 +17,12 @@ from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, get_engine, run_path
 from hyosan.engines.driver import Firings, space_of
+from hyosan.ensemble.cast import Cast
 from hyosan.errors import InputError
 from hyosan.interventions import Intervention
 from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
-from hyosan.results.tracks import with_firings
+from hyosan.results.tracks import with_characters, with_firings
 from hyosan.scenario import Scenario, scenario_to_toml
 from hyosan.space import CompiledSpace
 
@@ -36,9 +37,9 @@ class _Plan:
     """What every run of one ensemble shares, prepared once."""
 
     scenario: Scenario
+    cast: Cast
     engine: Engine
     compiled: CompiledModel | CompiledSpace
-    x0: FloatArray
     times: FloatArray
 
 
@@ -52,20 +53,20 @@ class _Job:
     def __call__(
         self, progress: Callable[[float, int], None] | None = None
     ) -> tuple[FloatArray, int, Firings]:
-        p, s = self.plan, self.plan.scenario
+        p, c = self.plan, self.plan.cast
         rng = np.random.Generator(np.random.PCG64(self.seed))
-        firings = Firings.empty(len(s.interventions), len(s.model.compartments))
+        firings = Firings.empty(len(c.interventions), len(c.model.compartments))
         out, events = run_path(
-            s.model,
-            s.parameters,
-            p.x0,
+            c.model,
+            p.scenario.parameters,
+            c.x0,
             p.times,
-            s.interventions,
+            c.interventions,
             p.engine,
             rng,
             progress,
             compiled=p.compiled,
-            setup=s.world,
+            setup=c.setup,
             firings=firings,
         )
         return out, events, firings
@@ -82,7 +83,7 @@ def _call(job: _Job) -> tuple[FloatArray, int, Firings]:
     return job()
 
 
-def _check_memory(scenario: Scenario, runs: int) -> None:
+def _check_memory(scenario: Scenario, runs: int, n_comps: int) -> None:
     """Refuse, before any work, a result that cannot fit in this machine's memory.
 
     Every run's counts on the output grid are kept (``runs * times * patches *
@@ -91,7 +92,7 @@ def _check_memory(scenario: Scenario, runs: int) -> None:
     import os
 
     patches = scenario.world.world.n_patches if scenario.world is not None else 1
-    need = 2 * 8 * runs * scenario.time.points * patches * len(scenario.model.compartments)
+    need = 2 * 8 * runs * scenario.time.points * patches * n_comps
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # not every platform says
@@ -151,27 +152,24 @@ def simulate(
     n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
     recorded, seeds = spawn_seeds(seed if seed is not None else scenario.seed, n)
     resolved = scenario.replace(engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None)
-    well_mixed = compile_model(resolved.model, resolved.parameters)
+    cast = Cast.of(resolved)
+    _check_memory(resolved, n, len(cast.model.compartments))
+    well_mixed = compile_model(cast.model, resolved.parameters)
     compiled: CompiledModel | CompiledSpace = well_mixed
-    if resolved.world is not None:
-        compiled = space_of(resolved.model, well_mixed, resolved.world)
-    plan = _Plan(resolved, eng, compiled, resolved.x0, resolved.time.times)
-    _check_memory(resolved, n)
+    if cast.setup is not None:
+        compiled = space_of(cast.model, well_mixed, cast.setup)
+    plan = _Plan(resolved, cast, eng, compiled, resolved.time.times)
     jobs = [_Job(plan, s) for s in seeds]
     if executor is None:
         paths = [job(_for_run(progress, i)) for i, job in enumerate(jobs)]
     else:
         paths = list(executor.map(_call, jobs))
     model = resolved.model
-    n_comps = len(model.compartments)
+    world = resolved.world.world if resolved.world is not None else None
     stacked = np.stack([p[0] for p in paths])  # (runs, times, patches * compartments)
-    fields = None
-    if resolved.world is not None:
-        per_patch = stacked.reshape(n, len(plan.times), -1, n_comps)
-        fields = per_patch.transpose(0, 1, 3, 2)
-        counts = per_patch.sum(axis=2)
-    else:
-        counts = stacked
+    per_patch, states, where = cast.fold(stacked, world.n_patches if world is not None else 1)
+    fields = per_patch.transpose(0, 1, 3, 2) if world is not None else None
+    counts = per_patch.sum(axis=2)
     result = Result.from_arrays(
         counts,
         resolved.time.times,
@@ -186,15 +184,18 @@ def simulate(
         time_unit=resolved.time.unit,
         scenario_toml=scenario_to_toml(resolved),
         fields=fields,
-        world=resolved.world.world if resolved.world is not None else None,
+        world=world,
     )
     if resolved.interventions:
         result = with_firings(
             result,
             intervention_names(resolved.interventions),
             np.stack([p[2].time for p in paths]),
-            np.stack([p[2].change for p in paths]),
+            cast.fold_change(np.stack([p[2].change for p in paths])),
         )
+    if states is not None:
+        names = [c.name for c in resolved.characters]
+        result = with_characters(result, names, states, where, model.surviving)
     return result
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from hyosan._typing import FloatArray
 from hyosan.errors import InputError
+from hyosan.model.characters import copy_of, dead_of
 from hyosan.space import Selection, World
 
 __all__ = ["Camp", "close_edges", "evacuate", "strike"]
@@ -111,14 +112,15 @@ def close_edges(kind: str, patches: np.ndarray, world: World, weight: FloatArray
 
 
 def strike(patches: np.ndarray, X: FloatArray, compartments: tuple[str, ...]) -> None:
-    """Everyone in ``patches`` dies: counts of ``X`` (patches x compartments) move to ``D``."""
-    dead = compartments.index("D") if "D" in compartments else -1
+    """Everyone in ``patches`` dies: each count of ``X`` (patches x compartments) moves to
+    ``D`` (a character's copies to its own ``D__a``), or out of the model if it has no ``D``."""
+    dead = dead_of(compartments)
+    alive = np.flatnonzero(dead != np.arange(len(compartments)))
     for p in patches:
-        killed = X[p].sum() - (X[p, dead] if dead >= 0 else 0.0)
-        kept = X[p, dead] if dead >= 0 else 0.0
-        X[p, :] = 0.0
-        if dead >= 0:
-            X[p, dead] = kept + killed
+        killed = X[p, alive].copy()
+        X[p, alive] = 0.0
+        if "D" in compartments:
+            np.add.at(X[p], dead[alive], killed)
 
 
 def evacuate(
@@ -132,7 +134,7 @@ def evacuate(
 ) -> None:
     """Move people from ``patches`` to patch ``to`` through the camp's screening, in place."""
     move, screen = camp.roles(compartments, zombies)
-    detected_to = compartments.index(camp.detected_to) if camp.detected_to else -1
+    detected = copy_of(compartments, camp.detected_to) if camp.detected_to else None
     for p in patches:
         if p == to:
             continue
@@ -141,7 +143,7 @@ def evacuate(
             caught = take(n, camp.sensitivity) if c in screen else 0.0
             X[p, c] -= n
             X[to, c] += n - caught
-            if detected_to >= 0:
-                X[p, detected_to] += caught
+            if detected is not None:  # a character caught goes to its own copy
+                X[p, detected[c]] += caught
             else:
                 X[p, c] += caught
