@@ -258,7 +258,9 @@ def _summary_json(result: Result) -> str:
         "humans": list(result.humans),
         "zombies": list(result.zombies),
         "compartments": list(result.compartments),
-        "characters": [str(c) for c in result.dataset.coords.get("character", [])],
+        "characters": [str(c) for c in result.dataset.coords["character"].values]
+        if "character" in result.dataset.coords
+        else [],
         "survivors": _split(result.dataset.attrs.get("survivors", "")),
         "hyosan_version": str(attrs.get("hyosan_version", "unknown")),
     }
