@@ -242,6 +242,7 @@ class WorldSpec(_Table):
     movement: dict[str, float] = {}
     coupling: float = 0.0
     fill: str = ""
+    scale: float = 1.0
     camps: list[str] = []
     seed: list[SeedSpec] = []
 

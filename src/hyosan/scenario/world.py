@@ -93,6 +93,7 @@ def setup_from_spec(
         movement=dict(spec.movement),
         coupling=spec.coupling,
         fill=spec.fill,
+        scale=spec.scale,
         seeds=seeds,
         camps=tuple(spec.camps),
     )
@@ -107,6 +108,8 @@ def setup_to_dict(setup: WorldSetup) -> dict[str, Any]:
         out["coupling"] = float(setup.coupling)
     if setup.fill:
         out["fill"] = setup.fill
+    if setup.scale != 1.0:
+        out["scale"] = float(setup.scale)
     if setup.camps:
         out["camps"] = list(setup.camps)
     if setup.seeds:

@@ -11,6 +11,7 @@ file it is the ``[world]`` table::
     movement = { Z = 0.5, S = 0.05 }   # moves per individual per time unit per unit edge weight
     coupling = 0.0              # weight of a neighbour's people in a patch's interactions
     fill = "S"                  # the compartment the world's population starts in
+    scale = 1.0                 # people per patch times this (0.01: a hundredth of the people)
     camps = ["camp"]            # extra patches with no edges, reached by camp interventions
 
     [[world.seed]]
@@ -83,6 +84,19 @@ class WorldSetup:
     fill: str = ""
     seeds: tuple[Placement, ...] = ()
     camps: tuple[str, ...] = ()
+    scale: float = 1.0
+
+    @property
+    def population(self) -> FloatArray:
+        """People per patch at the start: the world's, times ``scale`` in whole numbers.
+
+        Scaled counts keep their total at ``round(scale * total)`` exactly
+        (largest remainder).
+        """
+        pop = self.world.population
+        if self.scale == 1.0:
+            return pop
+        return spread_by_weight(float(round(self.scale * pop.sum())), pop)
 
     def fill_compartment(self, model: Model) -> str:
         return self.fill or (model.humans[0] if model.humans else model.compartments[0])
@@ -96,6 +110,14 @@ class WorldSetup:
                 "unknown compartment", key="world.fill", value=fill, allowed=", ".join(comps)
             )
         mobility_vector(comps, self.movement, self.coupling)
+        s = self.scale
+        if isinstance(s, bool) or not isinstance(s, int | float) or not 0 < s < np.inf:
+            raise InputError(
+                "a scale of the population is a number > 0",
+                key="world.scale",
+                value=s,
+                allowed="a finite number > 0 (0.5: half the people in every patch)",
+            )
         for i, s in enumerate(self.seeds):
             key = f"world.seed[{i}]"
             if s.compartment not in comps:
@@ -116,7 +138,7 @@ class WorldSetup:
         """Initial counts, shape ``(patches, compartments)``."""
         comps = model.compartments
         x = np.zeros((self.world.n_patches, len(comps)))
-        x[:, comps.index(self.fill_compartment(model))] = self.world.population
+        x[:, comps.index(self.fill_compartment(model))] = self.population
         for s in self.seeds:
             idx = s.where.resolve(self.world)
             x[idx, comps.index(s.compartment)] += spread_by_weight(
