@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     The console script wraps it as ``sys.exit(main())``.
     """
+    import hyosan.cli.sweep  # noqa: F401  (registers `hyosan sweep` on the app)
     from hyosan.cli.commands import app
 
     try:

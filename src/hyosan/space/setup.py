@@ -110,12 +110,12 @@ class WorldSetup:
                 "unknown compartment", key="world.fill", value=fill, allowed=", ".join(comps)
             )
         mobility_vector(comps, self.movement, self.coupling)
-        s = self.scale
-        if isinstance(s, bool) or not isinstance(s, int | float) or not 0 < s < np.inf:
+        k = self.scale
+        if isinstance(k, bool) or not isinstance(k, int | float) or not 0 < k < np.inf:
             raise InputError(
                 "a scale of the population is a number > 0",
                 key="world.scale",
-                value=s,
+                value=k,
                 allowed="a finite number > 0 (0.5: half the people in every patch)",
             )
         for i, s in enumerate(self.seeds):

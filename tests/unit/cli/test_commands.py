@@ -102,7 +102,8 @@ def test_run_ode_writes_the_result_folder_and_its_scenario_reruns_it(
     same numbers."""
     first, second = tmp_path / "first", tmp_path / "second"
     assert cli("run", "sir", "--engine", "ode", "--out", first) == 0, cli.err
-    assert {p.name for p in first.iterdir()} == {"totals.parquet", "summary.json", "scenario.toml"}
+    written = {p.name for p in first.iterdir()}
+    assert written == {"totals.parquet", "summary.json", "scenario.toml", "story.md"}
     frame = totals(first)
     assert list(frame.columns) == ["run", "time", "S", "I", "R"]
     assert resolved(first)["engine"] == "ode"
