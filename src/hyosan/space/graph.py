@@ -23,11 +23,32 @@ A world file lists patches and the doors between them::
     [regions]
     "floor-3" = ["science-lab", "corridor-3f"]
 
+A world file can take in a built-in world whole, with its patches, doors,
+people and regions (a city whose one district is the school)::
+
+    unit = "km"
+
+    [[include]]
+    world = "hyosan-school"  # a built-in world
+    region = "school"        # a new region of all its patches (required)
+    at = [2.0, 1.5]          # optional: added to its x, y after scaling
+    scale = 0.01             # optional: multiplies its x, y (default 1)
+    floors = true            # optional: false puts every patch on floor 0
+    prefix = ""              # optional: put before its patch and region names
+
+    [[doors]]
+    between = ["main-gate", "hyosan-dong"]  # doors may name included patches
+
+The included patches follow the file's own (which may then be left out).
+A region may list patches of either, and regions: an included world's, or one
+listed above it in the file (``"strike-zone" = ["school", "downtown"]``).
+
 Built-in worlds ship in ``hyosan/space/worlds/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -35,17 +56,22 @@ from typing import Any
 
 import numpy as np
 
+from hyosan._typing import BoolArray, FloatArray, IntArray
 from hyosan.errors import InputError
 from hyosan.space.world import World
 
 __all__ = ["BUILTIN_WORLDS", "builtin_world", "load_world_file", "world_from_toml"]
 
-BUILTIN_WORLDS = ("hyosan-school",)
+BUILTIN_WORLDS = ("hyosan-school", "hyosan-city", "hyosan-camp")
 KINDS = ("room", "corridor", "stairs", "hall", "yard", "gate", "roof", "camp", "district", "cell")
 
 
 def builtin_world(name: str) -> World:
     """A world shipped with hyosan (see :data:`BUILTIN_WORLDS`)."""
+    return _builtin(name, ())
+
+
+def _builtin(name: str, chain: tuple[str, ...]) -> World:
     if name not in BUILTIN_WORLDS:
         raise InputError(
             "no built-in world of this name",
@@ -54,7 +80,11 @@ def builtin_world(name: str) -> World:
             allowed=", ".join(BUILTIN_WORLDS),
         )
     text = (resources.files("hyosan.space") / "worlds" / f"{name}.toml").read_text("utf-8")
-    return world_from_toml(tomllib.loads(text), source=f"builtin:{name}")
+    source = f"builtin:{name}"
+    try:
+        return _build(tomllib.loads(text), (*chain, name))
+    except InputError as err:
+        raise err.at(err.source or source) from None
 
 
 def load_world_file(path: str | Path) -> World:
@@ -74,12 +104,15 @@ def load_world_file(path: str | Path) -> World:
 def world_from_toml(data: dict[str, Any], *, source: str = "python") -> World:
     """Build a world from a parsed world file."""
     try:
-        return _build(data)
+        return _build(data, ())
     except InputError as err:
         raise err.at(source) from None
 
 
+_TOP_KEYS = "name, description, unit, include, patches, doors, regions"
 _DOOR_KEYS = "between, weight, closable, one_way"
+_INCLUDE_KEYS = "world, region, at, scale, floors, prefix"
+_PATCH_KEYS = ("x", "y", "people", "kind", "floor", "label")
 
 
 def _flag(value: Any, key: str) -> bool:
@@ -103,40 +136,69 @@ def _number(value: Any, key: str, *, minimum: float = 0.0) -> float:
     return float(value)
 
 
-def _build(data: dict[str, Any]) -> World:
-    unknown = set(data) - {"name", "description", "unit", "patches", "doors", "regions"}
-    if unknown:
-        key = sorted(unknown)[0]
+def _unknown(table: dict[str, Any], allowed: str, key: str = "") -> None:
+    extra = set(table) - set(allowed.split(", "))
+    if extra:
+        bad = sorted(extra)[0]
         raise InputError(
-            "unknown key",
-            key=key,
-            value=key,
-            allowed="name, description, unit, patches, doors, regions",
+            "unknown key", key=f"{key}.{bad}" if key else bad, value=bad, allowed=allowed
         )
-    rows = data.get("patches")
-    if not isinstance(rows, list) or not rows:
+
+
+def _build(data: dict[str, Any], chain: tuple[str, ...]) -> World:
+    _unknown(data, _TOP_KEYS)
+    parts = _includes(data.get("include", []), chain)
+    rows = data.get("patches", [] if parts else None)
+    if not isinstance(rows, list) or not (rows or parts):
         raise InputError(
             "a world file needs [[patches]]", key="patches", allowed="one table per patch"
         )
+    world = _own_patches(rows, str(data.get("name", "world"))) if rows else None
+    for j, part in enumerate(parts):
+        if world is None:
+            world = part
+            continue
+        try:
+            world = world.join(part)
+        except InputError as err:
+            raise InputError(
+                err.problem,
+                key=f"include[{j}]",
+                value=err.value,
+                allowed=f"other names, or a prefix for its names (include[{j}].prefix)",
+            ) from None
+    assert world is not None
+    src, dst, weight, closable = _doors(data.get("doors", []), world.patches)
+    return dataclasses.replace(
+        world,
+        name=str(data.get("name", "world")),
+        unit=str(data.get("unit", "m")),
+        src=np.concatenate([world.src, src]),
+        dst=np.concatenate([world.dst, dst]),
+        weight=np.concatenate([world.weight, weight]),
+        closable=np.concatenate([world.closable, closable]),
+        regions={**world.regions, **_regions(data.get("regions", {}), world)},
+    )
+
+
+def _own_patches(rows: list[Any], name: str) -> World:
+    """The file's own ``[[patches]]``, with no doors yet."""
     names: list[str] = []
-    cols: dict[str, list[Any]] = {k: [] for k in ("x", "y", "people", "kind", "floor", "label")}
+    cols: dict[str, list[Any]] = {k: [] for k in _PATCH_KEYS}
     for i, row in enumerate(rows):
         key = f"patches[{i}]"
         if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"]:
             raise InputError(
                 "each patch needs a name", key=f"{key}.name", allowed="a non-empty string"
             )
-        extra = set(row) - {"name", *cols}
-        if extra:
-            bad = sorted(extra)[0]
-            raise InputError(
-                "unknown key", key=f"{key}.{bad}", value=bad, allowed="name, " + ", ".join(cols)
-            )
+        _unknown(row, "name, " + ", ".join(_PATCH_KEYS), key)
         kind = row.get("kind", "room")
         if kind not in KINDS:
             raise InputError(
                 "unknown kind of patch", key=f"{key}.kind", value=kind, allowed=", ".join(KINDS)
             )
+        if row["name"] in names:
+            raise InputError("patch names must be unique", key=f"{key}.name", value=row["name"])
         names.append(row["name"])
         cols["x"].append(_number(row.get("x", float(i)), f"{key}.x", minimum=-np.inf))
         cols["y"].append(_number(row.get("y", 0.0), f"{key}.y", minimum=-np.inf))
@@ -144,23 +206,100 @@ def _build(data: dict[str, Any]) -> World:
         cols["kind"].append(kind)
         cols["floor"].append(int(_number(row.get("floor", 0), f"{key}.floor", minimum=-np.inf)))
         cols["label"].append(str(row.get("label", row["name"])))
-    pos: dict[str, int] = {}
-    for i, n in enumerate(names):
-        if n in pos:
-            raise InputError("patch names must be unique", key=f"patches[{i}].name", value=n)
-        pos[n] = i
+    none = np.zeros(0, dtype=np.int64)
+    return World(
+        name=name,
+        patches=tuple(names),
+        x=np.array(cols["x"]),
+        y=np.array(cols["y"]),
+        population=np.array(cols["people"]),
+        src=none,
+        dst=none,
+        weight=np.zeros(0),
+        closable=np.zeros(0, dtype=np.bool_),
+        kinds=tuple(cols["kind"]),
+        floor=np.array(cols["floor"], dtype=np.int64),
+        labels=tuple(cols["label"]),
+    )
+
+
+def _includes(tables: Any, chain: tuple[str, ...]) -> list[World]:
+    """The built-in worlds that ``[[include]]`` takes in, moved, scaled and renamed."""
+    if not isinstance(tables, list):
+        raise InputError(
+            "include is a list of tables", key="include", value=tables, allowed="[[include]] tables"
+        )
+    parts: list[World] = []
+    for j, table in enumerate(tables):
+        key = f"include[{j}]"
+        if not isinstance(table, dict):
+            raise InputError("an include is a table", key=key, value=table, allowed=_INCLUDE_KEYS)
+        _unknown(table, _INCLUDE_KEYS, key)
+        name = table.get("world")
+        if name not in BUILTIN_WORLDS or name in chain:
+            raise InputError(
+                "no built-in world of this name to include"
+                if name not in BUILTIN_WORLDS
+                else "a world cannot include itself",
+                key=f"{key}.world",
+                value=name,
+                allowed=", ".join(w for w in BUILTIN_WORLDS if w not in chain),
+            )
+        region = table.get("region")
+        if not isinstance(region, str) or not region:
+            raise InputError(
+                "an include names the region of all its patches",
+                key=f"{key}.region",
+                value=region,
+                allowed='a region name, such as "school"',
+            )
+        at = table.get("at", [0.0, 0.0])
+        if not isinstance(at, list) or len(at) != 2:
+            raise InputError(
+                "a position is needed here", key=f"{key}.at", value=at, allowed="[x, y]"
+            )
+        dx, dy = (_number(v, f"{key}.at", minimum=-np.inf) for v in at)
+        scale = _number(table.get("scale", 1.0), f"{key}.scale")
+        if scale == 0:
+            raise InputError("a scale is more than 0", key=f"{key}.scale", value=scale)
+        floors = _flag(table.get("floors", True), f"{key}.floors")
+        prefix = table.get("prefix", "")
+        if not isinstance(prefix, str):
+            raise InputError("a prefix is a string", key=f"{key}.prefix", value=prefix)
+        world = _builtin(name, chain)
+        regions = {f"{prefix}{r}": v for r, v in world.regions.items()}
+        if region in regions:
+            raise InputError(
+                f"the world {name!r} has a region of this name already",
+                key=f"{key}.region",
+                value=region,
+                allowed="a new region name, not " + ", ".join(regions),
+            )
+        parts.append(
+            dataclasses.replace(
+                world,
+                patches=tuple(f"{prefix}{p}" for p in world.patches),
+                x=dx + scale * world.x,
+                y=dy + scale * world.y,
+                floor=world.floor if floors else np.zeros(world.n_patches, dtype=np.int64),
+                regions={**regions, region: tuple(range(world.n_patches))},
+            )
+        )
+    return parts
+
+
+def _doors(doors: Any, names: tuple[str, ...]) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
+    """Edges of the ``[[doors]]`` between ``names``: src, dst, weight, closable."""
+    pos = {n: i for i, n in enumerate(names)}
     src: list[int] = []
     dst: list[int] = []
     weight: list[float] = []
     closable: list[bool] = []
-    for i, door in enumerate(data.get("doors", [])):
+    for i, door in enumerate(doors):
         key = f"doors[{i}]"
         if not isinstance(door, dict):
             raise InputError("a door is a table", key=key, value=door, allowed=_DOOR_KEYS)
-        extra = set(door) - set(_DOOR_KEYS.split(", "))
-        if extra:
-            bad = sorted(extra)[0]
-            raise InputError("unknown key", key=f"{key}.{bad}", value=bad, allowed=_DOOR_KEYS)
+        _unknown(door, _DOOR_KEYS, key)
         between = door.get("between")
         if not isinstance(between, list) or len(between) != 2:
             raise InputError(
@@ -185,14 +324,21 @@ def _build(data: dict[str, Any]) -> World:
             )
         one_way = _flag(door.get("one_way", False), f"{key}.one_way")
         can_close = _flag(door.get("closable", True), f"{key}.closable")
-        ends = [(a, b)] if one_way else [(a, b), (b, a)]
-        for s, d in ends:
+        for s, d in [(a, b)] if one_way else [(a, b), (b, a)]:
             src.append(s)
             dst.append(d)
             weight.append(w)
             closable.append(can_close)
-    regions: dict[str, tuple[int, ...]] = {}
-    table = data.get("regions", {})
+    return (
+        np.array(src, dtype=np.int64),
+        np.array(dst, dtype=np.int64),
+        np.array(weight, dtype=np.float64),
+        np.array(closable, dtype=np.bool_),
+    )
+
+
+def _regions(table: Any, world: World) -> dict[str, tuple[int, ...]]:
+    """The ``[regions]`` table: members are patch names or regions named before."""
     if not isinstance(table, dict):
         raise InputError(
             "regions is a table of named lists",
@@ -200,28 +346,29 @@ def _build(data: dict[str, Any]) -> World:
             value=table,
             allowed='[regions] with lines such as "floor-3" = ["a", "b"]',
         )
+    pos = {n: i for i, n in enumerate(world.patches)}
+    known = dict(world.regions)
+    regions: dict[str, tuple[int, ...]] = {}
     for rname, members in table.items():
+        key = f"regions.{rname}"
         if not isinstance(members, list):
+            raise InputError("a region is a list of patch names", key=key, value=members)
+        if rname in world.regions:
             raise InputError(
-                "a region is a list of patch names", key=f"regions.{rname}", value=members
+                "an included world has a region of this name already", key=key, value=rname
             )
+        chosen: list[int] = []
         for m in members:
-            if m not in pos:
-                raise InputError("a region names an unknown patch", key=f"regions.{rname}", value=m)
-        regions[rname] = tuple(pos[m] for m in members)
-    return World(
-        name=str(data.get("name", "world")),
-        patches=tuple(names),
-        x=np.array(cols["x"]),
-        y=np.array(cols["y"]),
-        population=np.array(cols["people"]),
-        src=np.array(src, dtype=np.int64),
-        dst=np.array(dst, dtype=np.int64),
-        weight=np.array(weight),
-        closable=np.array(closable, dtype=np.bool_),
-        kinds=tuple(cols["kind"]),
-        regions=regions,
-        floor=np.array(cols["floor"], dtype=np.int64),
-        labels=tuple(cols["label"]),
-        unit=str(data.get("unit", "m")),
-    )
+            if m in pos:
+                chosen.append(pos[m])
+            elif m in known:
+                chosen.extend(known[m])
+            else:
+                raise InputError(
+                    "a region names an unknown patch",
+                    key=key,
+                    value=m,
+                    allowed="patch names of this world, or regions named before this one",
+                )
+        regions[rname] = known[rname] = tuple(dict.fromkeys(chosen))
+    return regions

@@ -5,6 +5,7 @@ how fast each state moves (the scenario says that). Edges are directed; a
 door or a lattice border is two edges, one each way. An edge's ``weight`` is
 its relative ease of passage: an individual of compartment ``c`` in patch
 ``i`` moves along edge ``i -> j`` at rate ``mobility[c] * weight``.
+:meth:`World.join` glues two worlds with new doors (a school into its city).
 """
 
 from __future__ import annotations
@@ -297,6 +298,143 @@ class World:
             cell_m=self.cell_m,
             unit=self.unit,
         )
+
+    def join(
+        self,
+        other: World,
+        *,
+        doors: Sequence[tuple[str, str, float, bool]] = (),
+        prefix: str = "",
+        name: str | None = None,
+    ) -> World:
+        """This world and ``other`` side by side, glued by new two-way ``doors``.
+
+        The joined world holds this world's patches, then ``other``'s (with
+        ``prefix`` put before their names), the edges and regions of both (the
+        regions of ``other`` named with ``prefix`` too), and for each door
+        ``(a, b, weight, closable)`` an edge each way between the patches named
+        ``a`` and ``b`` of the joined world (a patch of ``other`` named with its
+        prefix). Plan positions are kept as they
+        are: move or scale ``other`` first (``dataclasses.replace``) if the two
+        are drawn in different units. The result keeps this world's name (or
+        ``name``), unit, grid and map; ``other``'s patches lie off the grid.
+
+        Raises
+        ------
+        InputError
+            If a patch or a region name is in both worlds, ``other`` is a raster
+            world, or a door names an unknown patch, joins a patch to itself or
+            has a weight that is not a finite number >= 0.
+
+        Examples
+        --------
+        >>> school = World.from_edges("school", ["hall", "gate"], [("hall", "gate", 2.0)])
+        >>> town = World.from_edges("town", ["centre", "suburb"], [("centre", "suburb", 1.0)])
+        >>> city = town.join(school, doors=[("s-gate", "centre", 1.0, True)], prefix="s-")
+        >>> city.patches, city.n_edges
+        (('centre', 'suburb', 's-hall', 's-gate'), 6)
+        """
+        if other.is_raster:
+            raise InputError(
+                "a raster world can only be the first of a join",
+                key="other",
+                value=other.name,
+                allowed="a world of rooms, districts or camps",
+            )
+        theirs = tuple(f"{prefix}{p}" for p in other.patches)
+        names = (*self.patches, *theirs)
+        clash = sorted(set(self.patches) & set(theirs))
+        if clash:
+            raise InputError(
+                f"a patch of this name is in both worlds ({self.name!r} and {other.name!r})",
+                key="patches",
+                value=clash[0],
+                allowed="distinct names; join with a prefix for the second world",
+            )
+        their_regions = {f"{prefix}{r}": v for r, v in other.regions.items()}
+        clash = sorted(set(self.regions) & set(their_regions))
+        if clash:
+            raise InputError(
+                f"a region of this name is in both worlds ({self.name!r} and {other.name!r})",
+                key="regions",
+                value=clash[0],
+                allowed="distinct names; join with a prefix for the second world",
+            )
+        n = self.n_patches
+        src, dst, weight, closable = _door_edges(names, doors)
+        off = np.full(other.n_patches, -1, dtype=np.int64)
+        return World(
+            name=self.name if name is None else name,
+            patches=names,
+            x=np.concatenate([self.x, other.x]),
+            y=np.concatenate([self.y, other.y]),
+            population=np.concatenate([self.population, other.population]),
+            src=np.concatenate([self.src, other.src + n, src]),
+            dst=np.concatenate([self.dst, other.dst + n, dst]),
+            weight=np.concatenate([self.weight, other.weight, weight]),
+            closable=np.concatenate([self.closable, other.closable, closable]),
+            kinds=(*self.kinds, *other.kinds),
+            regions={
+                **self.regions,
+                **{r: tuple(i + n for i in v) for r, v in their_regions.items()},
+            },
+            row=np.concatenate([self.row, off]) if self.row is not None else None,
+            col=np.concatenate([self.col, off]) if self.col is not None else None,
+            grid_shape=self.grid_shape,
+            floor=np.concatenate([self.floor, other.floor]) if self.floor is not None else None,
+            labels=(*self.labels, *other.labels),
+            map_name=self.map_name,
+            map_cell=self.map_cell,
+            crs=self.crs,
+            cell_m=self.cell_m,
+            unit=self.unit,
+        )
+
+
+def _door_edges(
+    names: tuple[str, ...], doors: Sequence[tuple[str, str, float, bool]]
+) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
+    """Two edges, one each way, for each door ``(a, b, weight, closable)`` between ``names``."""
+    pos = {p: i for i, p in enumerate(names)}
+    src: list[int] = []
+    dst: list[int] = []
+    weight: list[float] = []
+    closable: list[bool] = []
+    for k, door in enumerate(doors):
+        key = f"doors[{k}]"
+        if len(door) != 4:
+            raise InputError(
+                "a door is (a, b, weight, closable)", key=key, value=door, allowed="four values"
+            )
+        a, b, w, can_close = door
+        for end in (a, b):
+            if end not in pos:
+                raise InputError(
+                    "a door names an unknown patch",
+                    key=key,
+                    value=end,
+                    allowed=", ".join(names[:8]) + (", ..." if len(names) > 8 else ""),
+                )
+        if a == b:
+            raise InputError("a door joins two different patches", key=key, value=(a, b))
+        if (
+            isinstance(w, bool)
+            or not isinstance(w, int | float | np.integer | np.floating)
+            or not 0 <= w < np.inf
+        ):
+            raise InputError(
+                "a door's weight is a number", key=key, value=w, allowed="a finite number >= 0"
+            )
+        src += [pos[a], pos[b]]
+        dst += [pos[b], pos[a]]
+        weight += [float(w)] * 2
+        closable += [bool(can_close)] * 2
+    return (
+        np.array(src, dtype=np.int64),
+        np.array(dst, dtype=np.int64),
+        np.array(weight, dtype=np.float64),
+        np.array(closable, dtype=np.bool_),
+    )
 
 
 def world_from_map(name: str, cell: str = "10km") -> World:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hyosan._typing import FloatArray, IntArray
+from hyosan._typing import BoolArray, FloatArray, IntArray
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -20,9 +20,19 @@ if TYPE_CHECKING:
 _BLUE, _VERMILLION = "#0072B2", "#D55E00"  # Okabe & Ito
 _LABELLED_PATCHES = 40  # graph worlds with fewer patches get their names written
 _SMALLEST = 0.15  # the smallest pie's radius, as a share of the largest: a lone zombie shows
+_MAP_KINDS = frozenset({"district", "cell"})  # places on a map, never in a building
 
 
-def _draw_graph(ax: Axes, space: _Space) -> _Pies:
+def _draw_graph(ax: Axes, space: _Space) -> _Graph:
+    """Doors as grey lines, a pie per patch; a building inside a map gets a scale of its own.
+
+    A world of districts that holds a building room by room (the city of Hyosan
+    and its school) has pies on two scales: the places on the map on one, the
+    places in buildings on another (see :func:`_in_buildings`), each sized to
+    the spacing of its own patches, and each building drawn on a light block.
+    One scale for both would leave a classroom of 30 a dot beside a district of
+    40,000.
+    """
     from matplotlib.collections import LineCollection
 
     x, y = space.x, space.y
@@ -30,14 +40,89 @@ def _draw_graph(ax: Axes, space: _Space) -> _Pies:
     segments = [((x[a], y[a]), (x[b], y[b])) for a, b in sorted(pairs)]
     ax.add_collection(LineCollection(segments, colors="0.72", linewidths=1.2, zorder=1))
     ax.scatter(x, y, s=14, facecolors="white", edgecolors="0.55", linewidths=0.8, zorder=2)
-    r = 0.45 * _spacing(x, y)
-    pies = _Pies(ax, space, np.arange(x.size), r, km=False)
+    inside = _in_buildings(space)
+    groups = [g for g in (np.flatnonzero(~inside), np.flatnonzero(inside)) if g.size]
+    pies = [_Pies(ax, space, g, 0.45 * _spacing(x[g], y[g]), km=False) for g in groups]
+    if len(pies) == 2:
+        for building in _components(space, inside):
+            _block(ax, x[building], y[building], pies[1].radius)
+    r = max(p.radius for p in pies)
     ax.set_aspect("equal")
-    pad = 1.4 * r
-    ax.set_xlim(float(x.min()) - pad, float(x.max()) + pad)
-    ax.set_ylim(float(y.min()) - 1.9 * r, float(y.max()) + pad)
+    ax.set_xlim(float(x.min()) - 1.4 * r, float(x.max()) + 1.4 * r)
+    ax.set_ylim(float(y.min()) - 1.9 * r, float(y.max()) + 1.4 * r)
     ax.set_axis_off()
-    return pies
+    return _Graph(pies)
+
+
+def _in_buildings(space: _Space) -> BoolArray:
+    """Patches in a building: of a kind other than district or cell, with a door to another.
+
+    A lone gate or camp among districts (an army checkpoint, a quarantine camp)
+    is a place on the map. Where every patch is in a building, or none is, all
+    are drawn on one scale (the result is all False).
+    """
+    n = space.x.size
+    kinds = space.kinds if len(space.kinds) == n else ("",) * n
+    own = np.array([k not in _MAP_KINDS for k in kinds], dtype=bool)
+    linked = np.zeros(n, dtype=bool)
+    both = own[space.src] & own[space.dst] & (space.src != space.dst)
+    linked[space.src[both]] = True
+    linked[space.dst[both]] = True
+    inside = own & linked
+    return inside if 0 < inside.sum() < n else np.zeros(n, dtype=bool)
+
+
+def _components(space: _Space, inside: BoolArray) -> list[IntArray]:
+    """The buildings: groups of ``inside`` patches joined by doors between them."""
+    label = np.where(inside, np.arange(inside.size), -1)
+    both = inside[space.src] & inside[space.dst]
+    a, b = space.src[both], space.dst[both]
+    changed = True
+    while changed:  # each patch takes the smallest label of its neighbours
+        low = np.minimum(label[a], label[b])
+        changed = bool(np.any(low < label[a]) or np.any(low < label[b]))
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+    return [np.flatnonzero(label == v) for v in np.unique(label[inside])]
+
+
+class _Graph:
+    """The pies of a graph world: one group, or the map's and the building's."""
+
+    def __init__(self, pies: list[_Pies]):
+        self.pies = pies
+
+    @property
+    def scale_note(self) -> str:
+        """What the largest pie of each scale holds, for the legend."""
+        if len(self.pies) == 1:
+            return f"largest: {self.pies[0].most:,.0f}"
+        outside, inside = self.pies
+        return (
+            f"largest: {outside.most:,.0f};\non the grey block,\nits own scale: {inside.most:,.0f}"
+        )
+
+    def show(self, k: int) -> None:
+        for p in self.pies:
+            p.show(k)
+
+
+def _block(ax: Axes, x: FloatArray, y: FloatArray, r: float) -> None:
+    """A light rounded block under a building's patches, so that it reads as one place."""
+    from matplotlib.patches import FancyBboxPatch
+
+    pad = 1.3 * r
+    block = FancyBboxPatch(
+        (float(x.min()), float(y.min())),
+        float(np.ptp(x)),
+        float(np.ptp(y)),
+        boxstyle=f"round,pad={pad}",
+        fc="0.94",
+        ec="0.7",
+        lw=0.8,
+        zorder=0,
+    )
+    ax.add_patch(block)
 
 
 def _name(ax: Axes, x: float, y: float, name: str) -> None:

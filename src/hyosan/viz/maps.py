@@ -35,7 +35,7 @@ from hyosan._typing import FloatArray, IntArray
 from hyosan.errors import InputError
 from hyosan.results import Result
 from hyosan.viz._grid import _cell, _grid_layout, _outlines
-from hyosan.viz._pies import _BLUE, _VERMILLION, _draw_graph, _Pies
+from hyosan.viz._pies import _BLUE, _VERMILLION, _draw_graph, _in_buildings, _Pies
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,6 +64,7 @@ class _Space:
     row: IntArray
     col: IntArray
     names: tuple[str, ...]
+    kinds: tuple[str, ...]  # "room", "district", ... ("" where the result does not say)
     src: IntArray
     dst: IntArray
     grid: tuple[int, int]  # (rows, cols); (0, 0) for a graph world
@@ -277,6 +278,7 @@ def _space(result: Result, run: int) -> _Space:
         row=coord("patch_row", -1, np.int64) if attrs.get("world_kind") != "graph" else _no(n),
         col=coord("patch_col", -1, np.int64) if attrs.get("world_kind") != "graph" else _no(n),
         names=tuple(str(p) for p in ds["patch"].values),
+        kinds=tuple(str(k) for k in ds["patch_kind"].values) if "patch_kind" in ds else ("",) * n,
         src=coord("edge_src", 0, np.int64) if "edge_src" in ds else _no(0),
         dst=coord("edge_dst", 0, np.int64) if "edge_dst" in ds else _no(0),
         grid=grid,
@@ -351,7 +353,9 @@ def _new_figure(space: _Space) -> tuple[Figure, Axes]:
         width = float(np.ptp(space.x)) if space.x.size else 1.0
         aspect = float(np.ptp(space.y)) / width if width > 0 else 1.0
     aspect = float(np.clip(aspect, 0.3, 2.5))
-    map_w = 7.0 if aspect <= 1 else 7.0 / aspect
+    # a map with buildings in it (a city and its school) gets more room for the rooms
+    size = 9.0 if not space.raster and _in_buildings(space).any() else 7.0
+    map_w = size if aspect <= 1 else size / aspect
     # whole, even numbers of pixels: an h264 movie needs them, and the writer would
     # otherwise resize the figure after its layout is fixed
     w, h = (2 * round(v * _DPI / 2) / _DPI for v in (map_w + 2.6, max(5.0, map_w * aspect + 1)))
@@ -388,7 +392,7 @@ def _draw(ax: Axes, space: _Space) -> Callable[[int], None]:
         pies = _draw_graph(ax, space)
         parts = [pies.show]
         empty = Line2D([], [], ls="", marker="o", mfc="white", mec="0.55", label="no one there")
-        title = f"pie area: people there\n(largest: {pies.most:,.0f})"
+        title = f"pie area: people there\n({pies.scale_note})"
         place = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0), "frameon": False}
         place |= {"title": title, "title_fontsize": "small", "alignment": "left"}
     colours = [Patch(color=_BLUE, label="humans"), Patch(color=_VERMILLION, label="zombies")]
