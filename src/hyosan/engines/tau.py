@@ -17,6 +17,7 @@ from hyosan._typing import FloatArray
 from hyosan.engines._kernels import space_tau_run, tau_leap_run
 from hyosan.engines.base import Conditions, Engine, Step
 from hyosan.model import CompiledModel
+from hyosan.model.characters import TAG
 from hyosan.space import CompiledSpace
 
 _kernel: Callable[..., Any] = tau_leap_run  # numba's Dispatcher type does not know the signature
@@ -85,7 +86,16 @@ class TauLeap(Engine):
             self.budget,
             rng,
             self.eps,
-            self.n_critical,
+            _critical(model.compartments, self.n_critical) if spatial else self.n_critical,
             self.n_ssa,
         )
         return Step(int(status), float(t_new), int(i_new), int(events), int(cond))
+
+
+def _critical(compartments: tuple[str, ...], n_critical: int) -> FloatArray:
+    """``n_critical`` per compartment; 0 for a character's own (tagged) compartments.
+
+    A character's count is 0 or 1, so with the same threshold as the crowd
+    its patch would always run exactly; see ``hyosan.engines._kernels.spacetau``.
+    """
+    return np.array([0.0 if TAG in c else float(n_critical) for c in compartments])

@@ -3,6 +3,10 @@
 - ``aouad``: the outbreak of *All of Us Are Dead* (DESIGN.md): humans ``S``,
   bitten ``E`` (by a zombie) and ``Ez`` (by a hybrid), zombies ``Z``,
   hybrids ``H``, dead ``D``. Time in hours.
+- ``aouad-army``: ``aouad`` with soldiers ``A`` who guard camps and
+  checkpoints: armed and trained, they are never bitten and shoot zombies
+  (``alpha_a`` per zombie per hour, times the soldiers' share of the people
+  there); like everyone, they cannot tell a hybrid from a human.
 - ``munz-basic``, ``munz-latent``, ``munz-quarantine``, ``munz-cure``: the
   SZR, SIZR, SIZRQ and SIZR-with-cure models of Munz et al. (2009). Mass
   action; time in days; defaults are the paper's printed values, whose
@@ -25,6 +29,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from hyosan.errors import InputError
@@ -72,6 +77,28 @@ def _aouad() -> Model:
         time_unit="hour",
         description="All of Us Are Dead: bites, turning, hybrids, humans fighting back (hours).",
         references=("hyosan DESIGN.md: the world of All of Us Are Dead (Netflix, 2022).",),
+    )
+
+
+def _aouad_army() -> Model:
+    """``aouad`` with soldiers ``A``: armed, never bitten, they shoot zombies (not hybrids)."""
+    base = _aouad()
+    return dataclasses.replace(
+        base,
+        name="aouad-army",
+        compartments=(*base.compartments, "A"),
+        parameters=(
+            *base.parameters,
+            Parameter("alpha_a", 20.0, "zombies shot per zombie per hour among soldiers", "1/h"),
+        ),
+        reactions=(
+            *base.reactions,
+            _R("A + Z -> A + D", "alpha_a", law="frequency", name="soldiers shoot"),
+        ),
+        population=(*base.population, "A"),
+        humans=("S", "A"),
+        survivors=("S", "H", "A"),
+        description="All of Us Are Dead with the army: soldiers A shoot zombies (hours).",
     )
 
 
@@ -177,6 +204,7 @@ def _sir() -> Model:
 
 BUILTIN_MODELS: dict[str, Callable[[], Model]] = {
     "aouad": _aouad,
+    "aouad-army": _aouad_army,
     "munz-basic": lambda: _munz("munz-basic", latent=False, quarantine=False, cure=False),
     "munz-latent": lambda: _munz("munz-latent", latent=True, quarantine=False, cure=False),
     "munz-quarantine": lambda: _munz("munz-quarantine", latent=True, quarantine=True, cure=False),

@@ -116,7 +116,7 @@ def test_a_condition_in_a_region_counts_only_its_patches(kernel: str) -> None:
             status, t, _i, _n, c = nsm_steps(*args, 10**7, Generator(PCG64(seed)))
         else:
             status, t, _i, _n, c = space_tau_run(
-                *args, 10**7, Generator(PCG64(seed)), 0.03, 10, 10.0
+                *args, 10**7, Generator(PCG64(seed)), 0.03, np.full(cs.n_compartments, 10.0), 10.0
             )
         x = args[0].reshape(-1, cs.n_compartments)
         if status == 1:  # CONDITION
@@ -156,11 +156,20 @@ def test_space_tau_run_equals_py_func() -> None:
     x[:, 3] = [200.0, 0.0, 50.0, 0.0]
     x0 = x.ravel()
     # With a budget of one event, an exact step returns 1 event, a leap many: it leaps here.
-    first = space_tau_run(*_fresh(_kernel_args(cs, x0)), 1, Generator(PCG64(9)), 0.03, 10, 10.0)
+    first = space_tau_run(
+        *_fresh(_kernel_args(cs, x0)),
+        1,
+        Generator(PCG64(9)),
+        0.03,
+        np.full(cs.n_compartments, 10.0),
+        10.0,
+    )
     assert first[3] > 1
     a, b = _fresh(_kernel_args(cs, x0)), _fresh(_kernel_args(cs, x0))
-    ra = space_tau_run(*a, 10**9, Generator(PCG64(9)), 0.03, 10, 10.0)
-    rb = space_tau_run.py_func(*b, 10**9, Generator(PCG64(9)), 0.03, 10, 10.0)
+    ra = space_tau_run(*a, 10**9, Generator(PCG64(9)), 0.03, np.full(cs.n_compartments, 10.0), 10.0)
+    rb = space_tau_run.py_func(
+        *b, 10**9, Generator(PCG64(9)), 0.03, np.full(cs.n_compartments, 10.0), 10.0
+    )
     assert ra[0] == REACHED and ra == rb
     np.testing.assert_array_equal(a[OUT], b[OUT])
     np.testing.assert_array_equal(a[0], b[0])
@@ -171,8 +180,10 @@ def test_space_tau_run_with_few_people_equals_py_func() -> None:
     """With few people the tau kernel falls back on exact steps; still equal to its source."""
     cs, x0 = _lattice_case()
     a, b = _fresh(_kernel_args(cs, x0)), _fresh(_kernel_args(cs, x0))
-    ra = space_tau_run(*a, 10**9, Generator(PCG64(4)), 0.03, 10, 10.0)
-    rb = space_tau_run.py_func(*b, 10**9, Generator(PCG64(4)), 0.03, 10, 10.0)
+    ra = space_tau_run(*a, 10**9, Generator(PCG64(4)), 0.03, np.full(cs.n_compartments, 10.0), 10.0)
+    rb = space_tau_run.py_func(
+        *b, 10**9, Generator(PCG64(4)), 0.03, np.full(cs.n_compartments, 10.0), 10.0
+    )
     assert ra[0] == REACHED and ra == rb
     np.testing.assert_array_equal(a[OUT], b[OUT])
 

@@ -3,9 +3,13 @@
 One step of length ``tau`` from the state ``X``:
 
 1. Every patch's reaction propensities. A patch is *exact* if one of its live
-   reactions could exhaust a reactant within ``n_critical`` firings (Cao,
-   Gillespie & Petzold's critical reactions), or if it expects fewer than
-   ``n_ssa`` reaction events in the leap; the other patches *leap*.
+   reactions could exhaust a reactant of compartment ``c`` within
+   ``n_critical[c]`` firings (Cao, Gillespie & Petzold's critical reactions),
+   or if it expects fewer than ``n_ssa`` reaction events in the leap; the
+   other patches *leap*. A compartment with ``n_critical[c] = 0`` never makes
+   a patch exact: a followed character (a count of 0 or 1) leaps with the
+   crowd around it, its reactions drawn as Poisson numbers like the others',
+   and a step in which it would fire twice is halved and drawn again (3.).
 2. ``tau`` bounds the expected relative change of every count in the
    leaping patches by ``eps`` (Cao et al.'s eq. 32, over their reactions),
    the chance that one individual moves by ``3 eps`` (so that two moves in
@@ -54,12 +58,32 @@ from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
 
 @njit(cache=True)
+def _sparse(chg_a, chg_b):
+    """For each reaction the compartments it changes (in its patch or its partner's).
+
+    Returns ``(n, cs)``: reaction ``j`` changes ``cs[j, :n[j]]``. Tagged models
+    have many reactions and compartments, each reaction touching at most four.
+    """
+    nr, nc = chg_a.shape
+    n = np.zeros(nr, dtype=np.int64)
+    cs = np.zeros((nr, nc), dtype=np.int64)
+    for j in range(nr):
+        for c in range(nc):
+            if chg_a[j, c] != 0.0 or chg_b[j, c] != 0.0:
+                cs[j, n[j]] = c
+                n[j] += 1
+    return n, cs
+
+
+@njit(cache=True)
 def _plan(
     X,
     a,
     g,
     chg_a,
     chg_b,
+    nz_n,
+    nz_c,
     coupled,
     coupling,
     r2,
@@ -74,42 +98,52 @@ def _plan(
 ):
     """Mark patches with critical reactions as exact; return Cao's leap over the others.
 
-    Only the patches ``ids[:n_ids]`` (those where something can happen) are visited.
+    Only the patches ``ids[:n_ids]`` (those where something can happen) and
+    their live reactions are visited.
     """
     nc = chg_a.shape[1]
     nr = chg_a.shape[0]
+    live = np.empty(nr, dtype=np.int64)
+    mu = np.zeros(nc)
+    s2 = np.zeros(nc)
     tau = math.inf
     for i in range(n_ids):
         p = ids[i]
         exact[p] = False
         base = p * nc
+        n_live = 0
         for j in range(nr):
-            if a[p, j] <= 0.0:
-                continue
-            for c in range(nc):
-                if chg_a[j, c] < 0.0 and X[base + c] < -chg_a[j, c] * n_critical:
+            if a[p, j] > 0.0:
+                live[n_live] = j
+                n_live += 1
+        for q in range(n_live):
+            j = live[q]
+            for m in range(nz_n[j]):
+                c = nz_c[j, m]
+                if chg_a[j, c] < 0.0 and X[base + c] < -chg_a[j, c] * n_critical[c]:
                     exact[p] = True
                 if coupled[j] and chg_b[j, c] < 0.0:
                     pool = partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
-                    if pool < -chg_b[j, c] * n_critical:
+                    if pool < -chg_b[j, c] * n_critical[c]:
                         exact[p] = True
         if exact[p]:
             continue
+        for q in range(n_live):  # partner changes counted here, for the bound only
+            j = live[q]
+            for m in range(nz_n[j]):
+                c = nz_c[j, m]
+                v = chg_a[j, c] + chg_b[j, c]
+                mu[c] += v * a[p, j]
+                s2[c] += v * v * a[p, j]
         for c in range(nc):
-            if g[c] == 0.0:
-                continue
-            mu = 0.0
-            s2 = 0.0
-            for j in range(nr):
-                v = chg_a[j, c] + chg_b[j, c]  # partner changes counted here, for the bound only
-                if v != 0.0 and a[p, j] > 0.0:
-                    mu += v * a[p, j]
-                    s2 += v * v * a[p, j]
-            bound = max(eps * X[base + c] / g[c], 1.0)
-            if mu != 0.0:
-                tau = min(tau, bound / abs(mu))
-            if s2 > 0.0:
-                tau = min(tau, bound * bound / s2)
+            if g[c] != 0.0 and (mu[c] != 0.0 or s2[c] > 0.0):
+                bound = max(eps * X[base + c] / g[c], 1.0)
+                if mu[c] != 0.0:
+                    tau = min(tau, bound / abs(mu[c]))
+                if s2[c] > 0.0:
+                    tau = min(tau, bound * bound / s2[c])
+            mu[c] = 0.0
+            s2[c] = 0.0
     return tau
 
 
@@ -137,6 +171,8 @@ def _react(
     in_n,
     chg_a,
     chg_b,
+    nz_n,
+    nz_c,
     coupled,
     coupling,
     out_ptr,
@@ -190,9 +226,9 @@ def _react(
             if n == 0.0:
                 continue
             events += int(n)
-            for c in range(nc):
-                if chg_a[j, c] != 0.0:
-                    dX[p * nc + c] += chg_a[j, c] * n
+            for m in range(nz_n[j]):
+                c = nz_c[j, m]
+                dX[p * nc + c] += chg_a[j, c] * n
             if coupled[j]:
                 to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng)
     return events
@@ -292,6 +328,7 @@ def space_tau_run(
     any_coupled = False
     for j in range(nr):
         any_coupled = any_coupled or coupled[j]
+    nz_n, nz_c = _sparse(chg_a, chg_b)
     ids = np.empty(n_patches, dtype=np.int64)  # patches where something can happen
     changed = np.empty(n_patches, dtype=np.int64)  # those and their out-neighbours
     cand = np.arange(n_patches)  # patches whose propensities may have changed
@@ -342,6 +379,8 @@ def space_tau_run(
             g,
             chg_a,
             chg_b,
+            nz_n,
+            nz_c,
             coupled,
             coupling,
             r2,
@@ -396,6 +435,8 @@ def space_tau_run(
                 in_n,
                 chg_a,
                 chg_b,
+                nz_n,
+                nz_c,
                 coupled,
                 coupling,
                 out_ptr,
