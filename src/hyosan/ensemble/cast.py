@@ -7,6 +7,11 @@ Their output is folded back into the scenario's compartments, and each
 character's compartment (and patch) over time is read from its tags.
 Internally the characters are called ``c1``, ``c2``... (tags must be
 identifiers); their display names stay in the scenario.
+
+The runs also watch the story's moments (:func:`watched`): the first zombie
+and each ``[[milestones]]`` condition ride along as interventions that do
+nothing, so the engines stop at the very event that makes one true and the
+time is exact, not read off the output grid.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hyosan._typing import FloatArray, IntArray
-from hyosan.interventions import Intervention
+from hyosan.interventions import Condition, Intervention
 from hyosan.model import Model
 from hyosan.model.characters import (
     Tags,
@@ -30,7 +35,14 @@ from hyosan.scenario import Scenario
 from hyosan.scenario.cast import placement
 from hyosan.space import WorldSetup
 
-__all__ = ["Cast"]
+__all__ = ["Cast", "watched"]
+
+
+def watched(scenario: Scenario) -> list[tuple[str, Condition]]:
+    """The moments a run records: the first zombie (if the model has zombies), the milestones."""
+    out = [("the first zombie", Condition(scenario.model.zombies, ">=", 1.0))]
+    out = out if scenario.model.zombies else []
+    return out + [(m.text, m.when) for m in scenario.milestones]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -45,9 +57,12 @@ class Cast:
 
     @classmethod
     def of(cls, scenario: Scenario) -> Cast:
-        """The runs' model, interventions, world setup and initial counts for ``scenario``."""
+        """The runs' model, interventions (then the watched moments), setup and initial counts."""
+        ivs = scenario.interventions + tuple(
+            Intervention(when=cond, name=text) for text, cond in watched(scenario)
+        )
         if not scenario.characters:
-            return cls(scenario.model, scenario.interventions, scenario.world, scenario.x0)
+            return cls(scenario.model, ivs, scenario.world, scenario.x0)
         names = [f"c{i + 1}" for i in range(len(scenario.characters))]
         tags = Tags.of(scenario.model, names)
         where = placement(scenario.characters, scenario.model, scenario.world)
@@ -63,7 +78,7 @@ class Cast:
             setup = dataclasses.replace(setup, movement=expand_movement(setup.movement, tags))
         return cls(
             tag_model(scenario.model, names),
-            expand_interventions(scenario.interventions, tags),
+            expand_interventions(ivs, tags),
             setup,
             x0,
             tags,

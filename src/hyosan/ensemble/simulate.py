@@ -17,12 +17,12 @@ from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, get_engine, run_path
 from hyosan.engines.driver import Firings, space_of
-from hyosan.ensemble.cast import Cast
+from hyosan.ensemble.cast import Cast, watched
 from hyosan.errors import InputError
 from hyosan.interventions import Intervention
 from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
-from hyosan.results.tracks import with_characters, with_firings
+from hyosan.results.tracks import with_characters, with_firings, with_milestones
 from hyosan.scenario import Scenario, scenario_to_toml
 from hyosan.space import CompiledSpace
 
@@ -186,13 +186,15 @@ def simulate(
         fields=fields,
         world=world,
     )
-    if resolved.interventions:
-        result = with_firings(
-            result,
-            intervention_names(resolved.interventions),
-            np.stack([p[2].time for p in paths]),
-            cast.fold_change(np.stack([p[2].change for p in paths])),
-        )
+    n_iv = len(resolved.interventions)
+    fired = np.stack([p[2].time for p in paths]) if paths else np.zeros((0, 0))
+    if n_iv:
+        change = cast.fold_change(np.stack([p[2].change[:n_iv] for p in paths]))
+        names = intervention_names(resolved.interventions)
+        result = with_firings(result, names, fired[:, :n_iv], change)
+    moments = watched(resolved)
+    if moments:
+        result = with_milestones(result, [text for text, _ in moments], fired[:, n_iv:])
     if states is not None:
         names = [c.name for c in resolved.characters]
         result = with_characters(result, names, states, where, model.surviving)

@@ -9,9 +9,9 @@ A result folder holds:
 - ``scenario.toml``: the resolved scenario, when there is one;
 - ``fields.nc``: for runs in space, the counts per patch over time with the
   patches' coordinates and the map's projection (netCDF-4, compressed);
-- ``interventions.csv`` and ``characters.csv`` (see :mod:`hyosan.io.tracks`):
-  when each intervention fired and what it changed, and where each named
-  character was;
+- ``interventions.csv``, ``milestones.csv`` and ``characters.csv`` (see
+  :mod:`hyosan.io.tracks`): when each intervention fired and what it changed,
+  when each milestone first held, and where each named character was;
 - any text files the caller adds (``story.md``).
 
 Writing is all or nothing: the files are written into a fresh temporary folder
@@ -40,12 +40,14 @@ from hyosan.errors import InputError
 from hyosan.io.tracks import (
     CHARACTERS,
     INTERVENTIONS,
+    MILESTONES,
     read_tracks,
     write_characters,
     write_firings,
+    write_milestones,
 )
 from hyosan.results import Result, summarize
-from hyosan.results.tracks import has_characters, has_firings
+from hyosan.results.tracks import has_characters, has_firings, has_milestones
 
 __all__ = ["FORMAT_VERSION", "load_result", "save_result"]
 
@@ -113,6 +115,9 @@ def save_result(
         SCENARIO: (lambda path: _write_text(path, toml_text)) if toml_text else None,
         FIELDS: (lambda path: _write_fields(result, path)) if result.in_space else None,
         INTERVENTIONS: (lambda path: write_firings(result, path)) if has_firings(result) else None,
+        MILESTONES: (lambda path: write_milestones(result, path))
+        if has_milestones(result)
+        else None,
         CHARACTERS: (lambda path: write_characters(result, path))
         if has_characters(result)
         else None,

@@ -3,6 +3,8 @@
 - ``interventions.csv``: one row per (run, intervention): ``run``,
   ``intervention`` (its name), ``fired`` (first time, empty if never), then the
   change of each compartment's total over its firings;
+- ``milestones.csv``: one row per (run, milestone): ``run``, ``milestone`` (its
+  text), ``time`` (the first time it held, empty if never);
 - ``characters.csv``: one row per (run, time, character) and compartment the
   character is in (with its ``share``: 1 in a stochastic run, a probability
   under the ODE), and its ``patch`` in a world; ``survivors`` in the summary's
@@ -18,16 +20,36 @@ import pandas as pd
 
 from hyosan.errors import InputError
 from hyosan.results import Result
-from hyosan.results.tracks import character_frame, firing_frame, with_characters, with_firings
+from hyosan.results.tracks import (
+    character_frame,
+    firing_frame,
+    milestone_frame,
+    with_characters,
+    with_firings,
+    with_milestones,
+)
 
-__all__ = ["CHARACTERS", "INTERVENTIONS", "read_tracks", "write_characters", "write_firings"]
+__all__ = [
+    "CHARACTERS",
+    "INTERVENTIONS",
+    "MILESTONES",
+    "read_tracks",
+    "write_characters",
+    "write_firings",
+    "write_milestones",
+]
 
-INTERVENTIONS, CHARACTERS = "interventions.csv", "characters.csv"
+INTERVENTIONS, CHARACTERS, MILESTONES = "interventions.csv", "characters.csv", "milestones.csv"
 
 
 def write_firings(result: Result, path: Path) -> None:
     """Write ``interventions.csv``."""
     firing_frame(result).to_csv(path, index=False)
+
+
+def write_milestones(result: Result, path: Path) -> None:
+    """Write ``milestones.csv``."""
+    milestone_frame(result).to_csv(path, index=False)
 
 
 def write_characters(result: Result, path: Path) -> None:
@@ -70,6 +92,15 @@ def read_tracks(
             fired[int(r), i] = when[n]
             change[int(r), i] = values[n]
         result = with_firings(result, names, fired, change)
+    path = folder / MILESTONES
+    if path.is_file():
+        frame = _read_csv(path, ["run", "milestone", "time"])
+        names = list(pd.unique(frame["milestone"].astype(str)))
+        when = np.full((runs, len(names)), np.nan)
+        at = frame["time"].to_numpy(dtype=np.float64)
+        for n, (r, name) in enumerate(zip(frame["run"], frame["milestone"], strict=True)):
+            when[int(r), names.index(str(name))] = at[n]
+        result = with_milestones(result, names, when)
     path = folder / CHARACTERS
     if path.is_file() and characters:
         frame = _read_csv(path, ["run", "time", "character", "compartment", "share", "patch"])

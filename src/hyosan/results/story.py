@@ -17,22 +17,22 @@ import numpy as np
 from hyosan._typing import FloatArray
 from hyosan.interventions import Condition
 from hyosan.results.result import Result
-from hyosan.results.tracks import has_characters, has_firings, survival
+from hyosan.results.tracks import has_characters, has_firings, has_milestones, survival
 from hyosan.scenario import Scenario
 from hyosan.space import World
 
 __all__ = ["milestone_times", "story"]
 
-_WORDS = {
-    "aouad": {
-        "S": ("human", "humans"),
-        "E": ("bitten", "bitten"),
-        "Ez": ("bitten by a hybrid", "bitten by hybrids"),
-        "Z": ("zombie", "zombies"),
-        "H": ("hybrid", "hybrids"),
-        "D": ("dead", "dead"),
-    }
+_AOUAD = {
+    "S": ("human", "humans"),
+    "E": ("bitten", "bitten"),
+    "Ez": ("bitten by a hybrid", "bitten by hybrids"),
+    "Z": ("zombie", "zombies"),
+    "H": ("hybrid", "hybrids"),
+    "D": ("dead", "dead"),
+    "A": ("soldier", "soldiers"),
 }
+_WORDS = {"aouad": _AOUAD, "aouad-army": _AOUAD}
 
 
 def _word(model: str, compartment: str, count: float = 1.0) -> str:
@@ -92,11 +92,32 @@ def _across(times: FloatArray, unit: str) -> str:
 
 
 def _toll(change: FloatArray, comps: tuple[str, ...], model: str) -> str:
-    lost = [(c, -change[j]) for j, c in enumerate(comps) if change[j] < 0]
-    if not lost:
+    """``" It killed 60,000: 10,000 humans, 50,000 zombies."``, when the dead gained."""
+    if "D" not in comps or change[comps.index("D")] <= 0:
         return ""
+    lost = [(c, -change[j]) for j, c in enumerate(comps) if change[j] < 0]
     parts = ", ".join(f"{_n(v)} {_word(model, c, v)}" for c, v in lost)
-    return f" It took {_n(sum(v for _, v in lost))} people: {parts}."
+    return f" It killed {_n(change[comps.index('D')])}: {parts}."
+
+
+def _moments(
+    result: Result, scenario: Scenario, world: World | None
+) -> list[tuple[str, FloatArray]]:
+    """Each watched moment's text and first time per run: as recorded, else off the grid."""
+    if has_milestones(result):
+        ds = result.dataset
+        names = [str(n) for n in ds["milestone"].values]
+        times = ds["milestone_time"].values
+        return [(_cap(n), times[:, i]) for i, n in enumerate(names)]
+    checks: list[tuple[str, Condition]] = []
+    if scenario.model.zombies:
+        checks.append(("the first zombie", Condition(scenario.model.zombies, ">=", 1.0)))
+    checks += [(m.text, m.when) for m in scenario.milestones]
+    return [(_cap(text), milestone_times(result, cond, world)) for text, cond in checks]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".")
 
 
 def typical_run(result: Result) -> int:
@@ -128,7 +149,8 @@ def story(result: Result, scenario: Scenario) -> str:
     lines += [
         f"{result.runs} run{'s' if result.runs > 1 else ''} with the {result.engine} engine "
         f"(seed {result.seed}), to {_when(times[-1], unit)}. {follow}"
-        "Times are read on the output grid.",
+        "Interventions and milestones are timed at the event that set them off; "
+        "counts are read on the output grid.",
         "",
         f"## Timeline of run {r + 1}",
         "",
@@ -137,13 +159,8 @@ def story(result: Result, scenario: Scenario) -> str:
         (times[0], f"The start: {_people(counts[0], comps, model)}.")
     ]
     zombies = scenario.model.zombies
-    checks: list[tuple[str, Condition]] = []
-    if zombies:
-        checks.append(("The first zombie", Condition(zombies, ">=", 1.0)))
-    checks += [(m.text[:1].upper() + m.text[1:].rstrip("."), m.when) for m in scenario.milestones]
     missed: list[str] = []
-    for text, cond in checks:
-        first = milestone_times(result, cond, world)
+    for text, first in _moments(result, scenario, world):
         if not np.isnan(first[r]):
             events.append((first[r], f"{text}.{_across(first, unit)}"))
         else:
@@ -152,7 +169,7 @@ def story(result: Result, scenario: Scenario) -> str:
         ds = result.dataset
         fired, change = ds["fired"].values, ds["change"].values
         for i, name in enumerate(str(n) for n in ds["intervention"].values):
-            text = name[:1].upper() + name[1:]
+            text = _cap(name)
             if not np.isnan(fired[r, i]):
                 toll = _toll(change[r, i], comps, model)
                 events.append((fired[r, i], f"{text}.{toll}{_across(fired[:, i], unit)}"))
@@ -179,7 +196,8 @@ def _camps(result: Result, model: str, r: int) -> list[str]:
     if not result.in_space:
         return []
     kinds = [str(k) for k in result.dataset["patch_kind"].values]
-    camps = [p for p, k in enumerate(kinds) if k == "camp"]
+    linked = set(int(p) for p in result.dataset["edge_src"].values)
+    camps = [p for p, k in enumerate(kinds) if k == "camp" and p not in linked]
     if not camps:
         return []
     fields = result.fields

@@ -7,6 +7,9 @@ Optional variables of a :class:`~hyosan.results.Result`'s dataset:
   ``intervention``, ``compartment``): the net change of each compartment's
   total over its firings (a strike's toll; a move between patches changes no
   total). The ``intervention`` coordinate holds their names.
+- ``milestone_time`` (``run``, ``milestone``): the first time each watched
+  moment held (the first zombie, the scenario's ``[[milestones]]``; NaN if
+  never), exact: the engines stop at the event that makes it true.
 - ``character_state`` (``run``, ``time``, ``character``, ``compartment``): where
   each named character is: 1 in the compartment it is in, 0 elsewhere, in a
   stochastic run; under the ODE the expected share, a probability.
@@ -33,9 +36,12 @@ __all__ = [
     "firing_frame",
     "has_characters",
     "has_firings",
+    "has_milestones",
+    "milestone_frame",
     "survival",
     "with_characters",
     "with_firings",
+    "with_milestones",
 ]
 
 
@@ -48,6 +54,34 @@ def with_firings(
     ds["fired"] = (("run", "intervention"), np.asarray(fired, dtype=np.float64))
     ds["change"] = (("run", "intervention", "compartment"), np.asarray(change, dtype=np.float64))
     return Result(ds)
+
+
+def with_milestones(result: Result, names: Sequence[str], times: npt.ArrayLike) -> Result:
+    """The result with ``milestone_time`` (runs, M) added."""
+    ds = result.dataset.copy()
+    ds = ds.assign_coords(milestone=np.array(list(names), dtype=str))
+    ds["milestone_time"] = (("run", "milestone"), np.asarray(times, dtype=np.float64))
+    return Result(ds)
+
+
+def has_milestones(result: Result) -> bool:
+    """Whether the result records when its milestones first held."""
+    return "milestone_time" in result.dataset
+
+
+def milestone_frame(result: Result) -> pd.DataFrame:
+    """One row per (run, milestone): ``run``, ``milestone``, ``time`` (NaN: never)."""
+    ds = result.dataset
+    times = ds["milestone_time"].values
+    names = [str(n) for n in ds["milestone"].values]
+    r, m = np.meshgrid(np.arange(times.shape[0]), np.arange(len(names)), indexing="ij")
+    return pd.DataFrame(
+        {
+            "run": r.ravel(),
+            "milestone": np.array(names, dtype=object)[m.ravel()] if names else [],
+            "time": times.ravel(),
+        }
+    )
 
 
 def with_characters(

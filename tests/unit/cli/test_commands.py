@@ -103,7 +103,13 @@ def test_run_ode_writes_the_result_folder_and_its_scenario_reruns_it(
     first, second = tmp_path / "first", tmp_path / "second"
     assert cli("run", "sir", "--engine", "ode", "--out", first) == 0, cli.err
     written = {p.name for p in first.iterdir()}
-    assert written == {"totals.parquet", "summary.json", "scenario.toml", "story.md"}
+    assert written == {
+        "totals.parquet",
+        "summary.json",
+        "scenario.toml",
+        "story.md",
+        "milestones.csv",
+    }
     frame = totals(first)
     assert list(frame.columns) == ["run", "time", "S", "I", "R"]
     assert resolved(first)["engine"] == "ode"

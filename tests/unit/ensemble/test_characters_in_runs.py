@@ -146,7 +146,7 @@ def test_the_folder_keeps_characters_and_firings(school, tmp_path) -> None:
     sc, r = school
     save_result(r, tmp_path / "out", texts={"story.md": story(r, sc)})
     back = load_result(tmp_path / "out")
-    for var in ("character_state", "character_patch", "fired", "change"):
+    for var in ("character_state", "character_patch", "fired", "change", "milestone_time"):
         np.testing.assert_array_equal(back.dataset[var].values, r.dataset[var].values)
     assert list(back.dataset["character"].values) == ["Nam On-jo", "Lee Su-hyeok"]
     pd_a, pd_b = character_frame(back), character_frame(r)
@@ -167,16 +167,32 @@ def test_the_story_says_what_the_result_holds(school) -> None:
         k = sc.model.compartments.index(["S", "Z", "D"][j])
         if end[k]:
             assert f"{end[k]:,.0f} {c}" in line
-    first = milestone_times(r, sc.milestones[0].when, sc.world.world)
-    if not np.isnan(first[run]):
-        assert f"hour {first[run]:.1f}.** The third floor fell." in text
+    at = r.dataset["milestone_time"].values[run, 1]  # 0 is the first zombie
+    if not np.isnan(at):
+        assert f"hour {at:.1f}.** The third floor fell." in text
+
     table = survival(r)
     for row in table.itertuples(index=False):
         assert f"| {row.character} | {row.survived:.2f} ± {row.se:.2f} |" in text
     fired = r.dataset["fired"].values[run, 0]
-    toll = -r.dataset["change"].values[run, 0]
-    took = toll[toll > 0].sum()
-    assert f"hour {fired:.1f}.** The army strikes the third floor. It took {took:,.0f}" in text
+    killed = r.dataset["change"].values[run, 0, sc.model.compartments.index("D")]
+    assert f"hour {fired:.1f}.** The army strikes the third floor. It killed {killed:,.0f}" in text
+
+
+def test_milestones_are_timed_at_the_event_not_the_grid(school) -> None:
+    """The recorded time is never after the first output time at which it held, and
+    at the output time before it the condition did not yet hold."""
+    sc, r = school
+    names = list(r.dataset["milestone"].values)
+    assert names == ["the first zombie", "the third floor fell"]
+    exact = r.dataset["milestone_time"].values
+    grid = milestone_times(r, sc.milestones[0].when, sc.world.world)
+    held = ~np.isnan(grid)
+    assert held.any()
+    np.testing.assert_array_equal(np.isnan(exact[:, 1]), np.isnan(grid))
+    assert np.all(exact[held, 1] <= grid[held])
+    before = np.searchsorted(r.times, exact[held, 1], side="left") - 1
+    assert np.all(r.times[before] < exact[held, 1])
 
 
 @pytest.mark.parametrize(
