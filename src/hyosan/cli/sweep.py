@@ -59,6 +59,8 @@ def sweep(
     from hyosan.io.sweep import sweep_markdown, write_sweep
 
     sc = _prepare(scenario, None, seed, runs, None, [])
+    if runs is None and sc.sweep is not None and isinstance(sc.sweep.get("runs"), int):
+        sc = sc.replace(runs=sc.sweep["runs"])  # [sweep] runs, checked below
     axes: tuple[Axis, ...] = tuple(_parse_vary(text) for text in vary or [])
     table_outbreak = None
     if sc.sweep is not None:

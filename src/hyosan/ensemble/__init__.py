@@ -1,6 +1,8 @@
-"""Many runs through a standard executor: serial, local processes, or a Dask cluster; sweeps."""
+"""Many runs through a standard executor: serial, local processes, or a Dask cluster.
+
+Sweeps over scenario keys are in :mod:`hyosan.ensemble.sweep`.
+"""
 
 from hyosan.ensemble.simulate import simulate
-from hyosan.ensemble.sweep import Axis, sweep
 
-__all__ = ["Axis", "simulate", "sweep"]
+__all__ = ["simulate"]

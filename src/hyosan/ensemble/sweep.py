@@ -405,6 +405,7 @@ def sweep_from_table(table: Mapping[str, Any]) -> tuple[tuple[Axis, ...], str | 
 
         [sweep]
         outbreak = "Z >= 10"        # optional: what counts as an outbreak
+        runs = 40                   # optional: runs per grid point (default: the scenario's)
         [[sweep.vary]]              # one or more axes
         key = "parameters.beta_h"   # a dotted key of the scenario's table
         values = [0.005, 0.01, 0.02]
@@ -415,7 +416,10 @@ def sweep_from_table(table: Mapping[str, Any]) -> tuple[tuple[Axis, ...], str | 
     """
     if not isinstance(table, Mapping):
         raise _bad("[sweep] must be a table", "sweep", table, "a [sweep] table")
-    _only(table, ("outbreak", "vary"), "sweep")
+    _only(table, ("outbreak", "vary", "runs"), "sweep")
+    runs = table.get("runs", 1)
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise _bad("runs per grid point is a whole number >= 1", "sweep.runs", runs, ">= 1")
     outbreak = table.get("outbreak")
     if outbreak is not None:
         if not isinstance(outbreak, str):
