@@ -92,9 +92,12 @@ class OdeEngine(Engine):
         stopped = sol.status == 1
         c = _fired(sol) if stopped else -1
         t_end = float(sol.t_events[c][0]) if stopped else t_stop
-        keep = np.flatnonzero(sol.t < t_end)
-        out[i_out : i_out + len(keep)] = np.maximum(sol.y[:, keep].T, 0.0)
-        if len(keep) and sol.t[keep[0]] == t:
+        # SciPy gives lists, not arrays, when an event stops it before the first t_eval
+        sol_t = np.asarray(sol.t, dtype=np.float64)
+        sol_y = np.asarray(sol.y, dtype=np.float64).reshape(len(x), len(sol_t))
+        keep = np.flatnonzero(sol_t < t_end)
+        out[i_out : i_out + len(keep)] = np.maximum(sol_y[:, keep].T, 0.0)
+        if len(keep) and sol_t[keep[0]] == t:
             out[i_out] = x  # the state at the segment's start, exactly, not interpolated
         if stopped:
             x[:] = np.maximum(sol.y_events[c][0], 0.0)

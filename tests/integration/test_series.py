@@ -1,0 +1,87 @@
+"""The series as scenarios: season1 and season2 load, run under every engine, keep their people.
+
+Runs are cut short (hours, a few runs) to keep the suite fast; the full
+scenarios are run by ``hyosan run season1`` and measured in docs/series.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hyosan import load_scenario, simulate
+from hyosan.results.story import story
+from hyosan.results.tracks import survival
+from hyosan.scenario import TimeGrid
+
+SHORT = {"ssa": 4.0, "tau": 24.0, "ode": 24.0}
+
+
+def _short(name: str, end: float):
+    sc = load_scenario(name)
+    return sc.replace(time=TimeGrid(end=end, points=int(end) + 1, unit=sc.time.unit))
+
+
+@pytest.mark.parametrize("name", ["season1", "season2"])
+def test_the_seasons_load_with_their_world_characters_and_milestones(name: str) -> None:
+    sc = load_scenario(name)
+    assert sc.model.name == "aouad-army" and sc.world is not None
+    assert sc.characters and sc.milestones
+    assert {"S", "H", "A"} <= set(sc.model.surviving)
+    people = sum(sc.initial.values())
+    assert people == sc.world.counts(sc.model).sum()
+    if name == "season1":
+        assert people == 400_000 + 1 + 2_500  # the city, the bitten student, the soldiers
+        assert [c.name for c in sc.characters][:4] == [
+            "Nam On-jo",
+            "Lee Cheong-san",
+            "Lee Su-hyeok",
+            "Choi Nam-ra",
+        ]
+    else:
+        assert sc.initial["H"] == 3 and sc.sweep is not None
+
+
+@pytest.mark.parametrize("name", ["season1", "season2"])
+@pytest.mark.parametrize("engine", ["ssa", "tau", "ode"])
+def test_the_seasons_run_under_every_engine_and_keep_their_people(name: str, engine: str) -> None:
+    sc = _short(name, SHORT[engine])
+    r = simulate(sc, engine=engine, runs=2, seed=7)
+    total = r.counts.sum(axis=-1)
+    np.testing.assert_allclose(total, np.full_like(total, sum(sc.initial.values())), rtol=1e-9)
+    assert (r.counts >= -1e-9).all()
+    np.testing.assert_allclose(r.fields.sum(axis=-1), r.counts, rtol=1e-9, atol=1e-6)
+    states = r.dataset["character_state"].values
+    np.testing.assert_allclose(states.sum(axis=-1), 1.0, atol=1e-6)
+    text = story(r, sc)
+    for c in sc.characters:
+        assert c.name in text
+
+
+def test_season1_the_strike_kills_everyone_in_the_strike_zone() -> None:
+    sc = _short("season1", 97.0)
+    r = simulate(sc, runs=1, seed=3)
+    world = sc.world.world
+    zone = list(world.regions["strike-zone"])
+    t = int(np.searchsorted(r.times, 96.0))
+    alive = [sc.model.compartments.index(c) for c in ("S", "E", "Ez", "Z", "H", "A")]
+    assert r.fields[0, t + 1][alive][:, zone].sum() < r.fields[0, t - 1][alive][:, zone].sum()
+    names = list(r.dataset["intervention"].values)
+    i = names.index("the strike on downtown and the school")
+    change = r.dataset["change"].values[0, i]
+    d = sc.model.compartments.index("D")
+    assert change[d] > 0 and change.sum() == pytest.approx(0.0)
+
+
+def test_season1_characters_survival_converges_with_its_standard_error() -> None:
+    """Two independent batches of runs agree within their standard errors, and each
+    reported SE is the binomial one."""
+    sc = _short("season1", 24.0)
+    a = survival(simulate(sc, runs=24, seed=101))
+    b = survival(simulate(sc, runs=24, seed=202))
+    for (_, x), (_, y) in zip(a.iterrows(), b.iterrows(), strict=True):
+        p, q = x["survived"], y["survived"]
+        assert x["se"] == pytest.approx(np.sqrt(p * (1 - p) / 24))
+        pooled = (p + q) / 2
+        se = np.sqrt(2 * pooled * (1 - pooled) / 24)
+        assert abs(p - q) <= 4 * se + 1e-12
