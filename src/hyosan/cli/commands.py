@@ -166,10 +166,10 @@ def plot(
 ) -> None:
     """Draw the pictures of a finished run into its folder (maps too, for runs in space)."""
     from hyosan.io import load_result
-    from hyosan.viz import save_map_plots, save_plots
+    from hyosan.viz import save_character_plots, save_map_plots, save_plots
 
     result = load_result(directory)
-    for path in save_plots(result, directory):
+    for path in [*save_plots(result, directory), *save_character_plots(result, directory)]:
         out.print(f"wrote [bold]{path}[/]")
     if result.in_space:
         out.print("drawing the map and the animation of the first run ...")
