@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -101,15 +103,8 @@ def run(
         from hyosan.io import save_result
         from hyosan.results.story import story
 
-        try:
+        with writing(out_dir, "the results"):
             path = save_result(result, out_dir, texts={"story.md": story(result, sc)})
-        except OSError as e:
-            raise InputError(
-                f"cannot write the results: {e.strerror or e}",
-                source="--out",
-                value=str(out_dir),
-                allowed="a folder you can write to",
-            ) from None
         files = ", ".join(sorted(f.name for f in path.iterdir() if not f.name.startswith(".")))
         out.print(f"wrote [bold]{path}[/]: {files}")
 
@@ -135,6 +130,20 @@ def validate(scenario: ScenarioArg) -> None:
             f"{people:,.0f} people; counts per patch need "
             f"{_gib(sc.runs * sc.time.points * w.n_patches * len(m.compartments) * 8)}"
         )
+
+
+@contextlib.contextmanager
+def writing(out_dir: Path, what: str) -> Iterator[None]:
+    """Turn a failure to write into ``out_dir`` into bad input on ``--out``."""
+    try:
+        yield
+    except OSError as e:
+        raise InputError(
+            f"cannot write {what}: {e.strerror or e}",
+            source="--out",
+            value=str(out_dir),
+            allowed="a folder you can write to",
+        ) from None
 
 
 def _print_characters(result: Result) -> None:

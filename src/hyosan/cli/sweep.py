@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hyosan.cli.commands import ScenarioArg, _check_out, _prepare, _say_if_compiling, app, out
+from hyosan.cli.commands import (
+    ScenarioArg,
+    _check_out,
+    _prepare,
+    _say_if_compiling,
+    app,
+    out,
+    writing,
+)
 from hyosan.cli.commands import err as err_console
 from hyosan.cli.main import guarded
 from hyosan.cli.progress import LazyProgress
@@ -95,15 +103,8 @@ def sweep(
     title = f"sweep of {sc.name}"
     print(sweep_markdown(frame, title=title), end="")
     if out_dir is not None:
-        try:
+        with writing(out_dir, "the sweep"):
             write_sweep(frame, out_dir, title=title)
-        except OSError as e:
-            raise InputError(
-                f"cannot write the sweep: {e.strerror or e}",
-                source="--out",
-                value=str(out_dir),
-                allowed="a folder you can write to",
-            ) from None
         out.print(f"wrote [bold]{out_dir}[/]: sweep.csv, sweep.md, sweep.png")
 
 

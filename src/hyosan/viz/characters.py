@@ -16,6 +16,7 @@ import numpy as np
 from hyosan.results import Result
 from hyosan.results.story import typical_run
 from hyosan.results.tracks import has_characters, survival
+from hyosan.viz.timeseries import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -91,12 +92,4 @@ def save_character_plots(result: Result, directory: str | os.PathLike[str]) -> l
         return []
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    fig = plot_characters(result)
-    path = folder / "characters.png"
-    partial = folder / ".characters.png.partial"
-    try:
-        fig.savefig(partial, dpi=120, format="png")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return [path]
+    return [save_figure(plot_characters(result), folder / "characters.png")]

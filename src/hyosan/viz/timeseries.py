@@ -95,15 +95,21 @@ def save_plots(result: Result, directory: str | os.PathLike[str]) -> list[Path]:
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     fig = plot_totals(result)
-    path = folder / "totals.png"
-    partial = folder / ".totals.png.partial"
+    try:
+        return [save_figure(fig, folder / "totals.png")]
+    finally:
+        plt.close(fig)
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write ``fig`` as a PNG at ``path``, all or nothing (a partial file, then a rename)."""
+    partial = path.with_name(f".{path.name}.partial")
     try:
         fig.savefig(partial, dpi=120, format="png")
         os.replace(partial, path)
     finally:
-        plt.close(fig)
         partial.unlink(missing_ok=True)
-    return [path]
+    return path
 
 
 def _root_figure(ax: Axes) -> Figure:
