@@ -156,10 +156,11 @@ def _print_characters(result: Result) -> None:
     table = Table(title=f"characters: survival over {result.runs} run(s), ± one standard error")
     table.add_column("character")
     table.add_column("survived", justify="right")
-    for c in result.compartments:
+    ends = [c for c in result.compartments if frame[c].max() > 0]  # where anyone ended
+    for c in ends:
         table.add_column(f"ends {c}", justify="right")
     for row in frame.itertuples(index=False):
-        shares = [f"{getattr(row, c):.2f}" for c in result.compartments]
+        shares = [f"{getattr(row, c):.2f}" for c in ends]
         table.add_row(str(row.character), f"{row.survived:.2f} ± {row.se:.2f}", *shares)
     out.print(table)
 

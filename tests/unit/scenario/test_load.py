@@ -76,6 +76,8 @@ def test_builtin_scenarios_are_discovered() -> None:
         "hyosan-school",
         "korea",
         "usa",
+        "season1",
+        "season2",
     }
     assert builtin_scenario_path("sir").name == "sir.toml"
 
