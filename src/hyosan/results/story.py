@@ -236,12 +236,18 @@ def _characters(result: Result, model: str, r: int) -> list[str]:
             steps = [_word(model, comps[state[0]])]
             if labels and where[0, k] >= 0:
                 steps[0] += f" in {labels[where[0, k]]}"
+            told = where[0, k]  # the patch last named
             for i in range(1, len(times)):
                 if state[i] != state[i - 1]:
                     step = f"{_word(model, comps[state[i]])} by {_when(times[i], unit)}"
                     if labels and where[i, k] >= 0:
                         step += f" ({labels[where[i, k]]})"
+                        told = where[i, k]
                     steps.append(step)
+            if labels and where[-1, k] >= 0 and where[-1, k] != told:
+                steps.append(
+                    f"at the end {_word(model, comps[state[-1]])} in {labels[where[-1, k]]}"
+                )
             out.append(f"- **{name}** (run {r + 1}): " + "; ".join(steps) + ".")
         out.append("")
     table = survival(result)
