@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hyosan._typing import FloatArray
+from hyosan.engines._codegen import generated_kernel
 from hyosan.engines._kernels import nsm_steps, ssa_direct_run
 from hyosan.engines.base import Conditions, Engine, Step
 from hyosan.model import CompiledModel
@@ -57,7 +58,7 @@ class DirectSSA(Engine):
         rng: np.random.Generator,
     ) -> Step:
         spatial = isinstance(model, CompiledSpace)
-        kernel = _space_kernel if spatial else _kernel
+        kernel = _space_kernel if spatial else _well_mixed(model)  # type: ignore[arg-type]
         status, t_new, i_new, events, cond = kernel(
             x,
             t,
@@ -71,3 +72,8 @@ class DirectSSA(Engine):
             rng,
         )
         return Step(int(status), float(t_new), int(i_new), int(events), int(cond))
+
+
+def _well_mixed(model: CompiledModel) -> Callable[..., Any]:
+    """The model's generated kernel (see ``hyosan.engines._codegen``), else the generic one."""
+    return generated_kernel(model) or _kernel
