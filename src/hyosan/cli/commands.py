@@ -93,7 +93,7 @@ def run(
     if out_dir is not None:
         _check_out(out_dir)
     n_runs = sc.runs if sc.engine != "ode" else 1
-    _say_if_compiling(sc.engine)
+    _say_if_compiling(sc)
     with LazyProgress(err, total=n_runs * sc.time.end, label=f"{sc.name} ({sc.engine})") as bar:
         result = simulate(sc, progress=lambda i, t, _e: bar.update(i * sc.time.end + t))
     summary = summarize(result)
@@ -294,11 +294,14 @@ def _parse_float(text: str | None, option: str) -> float | None:
         ) from None
 
 
-def _say_if_compiling(engine: str) -> None:
+def _say_if_compiling(sc: Scenario) -> None:
     from hyosan.engines import get_engine
     from hyosan.engines.compile_cache import needs_compiling
+    from hyosan.model import compile_model
 
-    if needs_compiling(get_engine(engine)):
+    engine = sc.engine
+    model = compile_model(sc.model, sc.parameters) if sc.world is None else None
+    if needs_compiling(get_engine(engine), model, in_space=sc.world is not None):
         err.print(
             f"compiling the {engine} kernel: the first run on this machine takes 10 to 30 s "
             "longer; later runs load it from the cache"

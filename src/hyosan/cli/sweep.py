@@ -88,7 +88,7 @@ def sweep(
                 value=str(out_dir),
                 allowed="a new or empty folder (a sweep never writes over files)",
             )
-    _say_if_compiling(sc.engine)
+    _say_if_compiling(sc)
     with LazyProgress(err_console, total=1.0, label=f"sweep of {sc.name}") as bar:
         try:
             frame = run_sweep(

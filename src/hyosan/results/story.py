@@ -263,4 +263,11 @@ def _characters(result: Result, model: str, r: int) -> list[str]:
     for row in table.itertuples(index=False):
         shares = " | ".join(f"{getattr(row, c):.2f}" for c in comps)
         out.append(f"| {row.character} | {row.survived:.2f} ± {row.se:.2f} | {shares} |")
+    if result.engine != "ode" and ((table["survived"] == 0) | (table["survived"] == 1)).any():
+        out += [
+            "",
+            f"A share of 0 or 1 has a standard error of 0; over {result.runs} runs the "
+            f"chance of the other outcome is below {min(1.0, 3 / result.runs):.2g} "
+            "(95%, the rule of three).",
+        ]
     return [*out, ""]

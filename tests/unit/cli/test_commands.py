@@ -466,7 +466,7 @@ def test_first_run_says_it_is_compiling(
     """When the kernel is not in numba's cache, run says why the first run is slow."""
     import hyosan.engines.compile_cache as cc
 
-    monkeypatch.setattr(cc, "needs_compiling", lambda engine: engine.name == "ssa")
+    monkeypatch.setattr(cc, "needs_compiling", lambda engine, *_a, **_k: engine.name == "ssa")
     assert main(["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]) == 0
     assert "compiling the ssa kernel" in capsys.readouterr().err
 
@@ -475,7 +475,20 @@ def test_cached_kernel_needs_no_compiling() -> None:
     """After a run, the exact kernel is loaded, so nothing is said about compiling."""
     from hyosan.engines import DirectSSA, OdeEngine
     from hyosan.engines.compile_cache import needs_compiling
+    from hyosan.model import builtin_model, compile_model
 
     assert main(["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]) == 0
-    assert not needs_compiling(DirectSSA())
+    assert not needs_compiling(DirectSSA(), compile_model(builtin_model("sir")))
     assert not needs_compiling(OdeEngine())
+
+
+def test_a_new_model_structure_needs_compiling(tmp_path, monkeypatch) -> None:
+    """The exact engine's kernel is generated per model: a fresh cache folder has none."""
+    import hyosan.engines._codegen as codegen
+    from hyosan.engines import DirectSSA
+    from hyosan.engines.compile_cache import needs_compiling
+    from hyosan.model import builtin_model, compile_model
+
+    monkeypatch.setenv("HYOSAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(codegen, "_LOADED", {})
+    assert needs_compiling(DirectSSA(), compile_model(builtin_model("munz-cure")))
