@@ -42,6 +42,7 @@ MAX_REACTIONS = 24
 """Models with more reactions keep the generic kernel."""
 
 _LOADED: dict[str, Callable[..., Any]] = {}
+_BY_STRUCTURE: dict[bytes, Callable[..., Any]] = {}
 
 
 def cache_folder() -> Path:
@@ -200,7 +201,23 @@ def generated_kernel(cm: CompiledModel) -> Callable[..., Any] | None:
     """
     if cm.n_reactions > MAX_REACTIONS or cm.n_reactions == 0:
         return None
-    source = kernel_source(cm)
+    shape = _structure(cm)  # cheaper than writing the source: runs at small N call often
+    if shape in _BY_STRUCTURE:
+        return _BY_STRUCTURE[shape]
+    kernel = _load(kernel_source(cm))
+    if kernel is not None:
+        _BY_STRUCTURE[shape] = kernel
+    return kernel
+
+
+def _structure(cm: CompiledModel) -> bytes:
+    """The arrays the source is written from, as one key (rate constants excluded)."""
+    parts = (cm.law, cm.r1, cm.r2, cm.chg_ptr, cm.chg_idx, cm.chg_val, cm.dn, cm.in_n)
+    return b"|".join(a.tobytes() for a in (*parts, cm.dep_ptr, cm.dep_idx))
+
+
+def _load(source: str) -> Callable[..., Any] | None:
+    """Write ``source`` to the cache folder (if not there yet) and import its kernel."""
     key = hashlib.sha256(source.encode()).hexdigest()[:20]
     if key in _LOADED:
         return _LOADED[key]
