@@ -21,7 +21,7 @@ from hyosan.results.tracks import has_characters, has_firings, has_milestones, s
 from hyosan.scenario import Scenario
 from hyosan.space import World
 
-__all__ = ["milestone_times", "story"]
+__all__ = ["compartment_word", "milestone_times", "story", "typical_run"]
 
 _AOUAD = {
     "S": ("human", "humans"),
@@ -38,6 +38,11 @@ _WORDS = {"aouad": _AOUAD, "aouad-army": _AOUAD}
 def _word(model: str, compartment: str, count: float = 1.0) -> str:
     forms = _WORDS.get(model, {}).get(compartment, (compartment, compartment))
     return forms[0] if count == 1 else forms[1]
+
+
+def compartment_word(model: str, compartment: str) -> str:
+    """The word for one of ``compartment`` in ``model`` (``"zombie"``), else its name."""
+    return _word(model, compartment)
 
 
 def _people(values: FloatArray, comps: tuple[str, ...], model: str) -> str:

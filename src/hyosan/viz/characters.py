@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hyosan.results import Result
-from hyosan.results.story import typical_run
+from hyosan.results.story import compartment_word, typical_run
 from hyosan.results.tracks import has_characters, survival
 from hyosan.viz.timeseries import save_figure
 
@@ -67,10 +67,9 @@ def plot_characters(result: Result) -> Figure:
     if result.engine == "ode":
         left.set_title("most likely state of each character (ODE: shares, not a person)")
     seen = sorted(set(where.ravel().tolist()))
-    left.legend(
-        handles=[Patch(color=colours[i], label=comps[i]) for i in seen],
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.18 if len(names) < 4 else -0.1),
+    fig.legend(
+        handles=[Patch(color=colours[i], label=_label(result, comps[i])) for i in seen],
+        loc="outside lower left",
         ncol=len(seen),
         fontsize="small",
         frameon=False,
@@ -84,6 +83,12 @@ def plot_characters(result: Result) -> Figure:
     right.set_xlabel("survived (± 1 SE)")
     right.set_title(f"over {result.runs} run{'s' if result.runs > 1 else ''}")
     return fig
+
+
+def _label(result: Result, compartment: str) -> str:
+    """``"Z (zombie)"`` for the series' models, else the compartment's name."""
+    word = compartment_word(str(result.dataset.attrs.get("model", "")), compartment)
+    return compartment if word == compartment else f"{compartment} ({word})"
 
 
 def save_character_plots(result: Result, directory: str | os.PathLike[str]) -> list[Path]:
