@@ -358,7 +358,7 @@ def _new_figure(space: _Space) -> tuple[Figure, Axes]:
     map_w = size if aspect <= 1 else size / aspect
     # whole, even numbers of pixels: an h264 movie needs them, and the writer would
     # otherwise resize the figure after its layout is fixed
-    w, h = (2 * round(v * _DPI / 2) / _DPI for v in (map_w + 2.6, max(5.0, map_w * aspect + 1)))
+    w, h = (2 * round(v * _DPI / 2) / _DPI for v in (map_w + 3.0, max(5.0, map_w * aspect + 1)))
     fig, ax = plt.subplots(figsize=(w, h), dpi=_DPI, layout="constrained")
     return fig, ax
 
@@ -395,7 +395,12 @@ def _draw(ax: Axes, space: _Space) -> Callable[[int], None]:
         title = f"pie area: people there\n({pies.scale_note})"
         place = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0), "frameon": False}
         place |= {"title": title, "title_fontsize": "small", "alignment": "left"}
-    colours = [Patch(color=_BLUE, label="humans"), Patch(color=_VERMILLION, label="zombies")]
+    # labelled with the widest tallies of the run, so the layout keeps room for them
+    most_h, most_z = space.humans.sum(axis=1).max(), space.zombies.sum(axis=1).max()
+    colours = [
+        Patch(color=_BLUE, label=f"humans: {most_h:,.0f}"),
+        Patch(color=_VERMILLION, label=f"zombies: {most_z:,.0f}"),
+    ]
     legend = ax.legend(handles=[*colours, empty], fontsize="small", **place)
     tally = legend.get_texts()[:2]
 
