@@ -130,6 +130,9 @@ def validate(scenario: ScenarioArg) -> None:
             f"{people:,.0f} people; counts per patch need "
             f"{_gib(sc.runs * sc.time.points * w.n_patches * len(m.compartments) * 8)}"
         )
+    if sc.characters or sc.milestones:
+        who = ", ".join(c.name for c in sc.characters) or "none"
+        out.print(f"    characters: {who}; {len(sc.milestones)} milestone(s) for story.md")
 
 
 @contextlib.contextmanager
