@@ -67,6 +67,26 @@ class Condition:
         t = self.threshold
         return {"<": total < t, "<=": total <= t, ">": total > t, ">=": total >= t}[self.op]
 
+    def check(self, compartments: tuple[str, ...], world: World | None, *, key: str) -> None:
+        """Raise :class:`InputError` if it names a compartment or region there is not."""
+        for c in self.compartments:
+            if c not in compartments:
+                raise InputError(
+                    "unknown compartment in condition",
+                    key=key,
+                    value=c,
+                    allowed=", ".join(compartments),
+                )
+        if self.where is not None:
+            if world is None:
+                raise InputError(
+                    "this condition counts in a region, and the scenario has no world",
+                    key=key,
+                    value=str(self),
+                    allowed='add a [world] table, or drop "in ..." to count everywhere',
+                )
+            self.where.resolve(world, key=key)
+
     def __str__(self) -> str:
         text = f"{' + '.join(self.compartments)} {self.op} {self.threshold:g}"
         return text if self.where is None else f"{text} in {self.where.patches[0]}"
@@ -177,24 +197,8 @@ class Intervention:
             if self.camp is not None:
                 self.camp.check(compartments, world, key=f"{key}.camp")
         allowed_c = ", ".join(compartments)
-        if self.when is not None and self.when.where is not None:
-            if world is None:
-                raise InputError(
-                    "this condition counts in a region, and the scenario has no world",
-                    key=f"{key}.when",
-                    value=str(self.when),
-                    allowed='add a [world] table, or drop "in ..." to count everywhere',
-                )
-            self.when.where.resolve(world, key=f"{key}.when")
         if self.when is not None:
-            for c in self.when.compartments:
-                if c not in compartments:
-                    raise InputError(
-                        "unknown compartment in condition",
-                        key=f"{key}.when",
-                        value=c,
-                        allowed=allowed_c,
-                    )
+            self.when.check(compartments, world, key=f"{key}.when")
         for name, value in self.set.items():
             if name not in parameters:
                 raise InputError(

@@ -165,20 +165,4 @@ def check_cast(
                 allowed="a compartment and place where enough people start",
             )
     for i, m in enumerate(milestones):
-        key = f"milestones[{i}].when"
-        for name in m.when.compartments:
-            if name not in comps:
-                raise InputError(
-                    "unknown compartment in condition",
-                    key=key,
-                    value=name,
-                    allowed=", ".join(comps),
-                )
-        if m.when.where is not None:
-            if world is None:
-                raise InputError(
-                    "this condition counts in a region, and the scenario has no world",
-                    key=key,
-                    value=condition_text(m.when),
-                )
-            m.when.where.resolve(world.world, key=key)
+        m.when.check(comps, world.world if world is not None else None, key=f"milestones[{i}].when")

@@ -275,29 +275,20 @@ class World:
         """This world and one more patch with no edges (a camp, reached only by interventions)."""
         if name in self.patches:
             raise InputError("a patch of this name exists already", key="patch", value=name)
-        return World(
-            name=self.name,
-            patches=(*self.patches, name),
-            x=np.append(self.x, self.x.max() + 1.0 if x is None else x),
-            y=np.append(self.y, self.y.max() if y is None else y),
-            population=np.append(self.population, 0.0),
-            src=self.src,
-            dst=self.dst,
-            weight=self.weight,
-            closable=self.closable,
-            kinds=(*self.kinds, kind),
-            regions=self.regions,
-            row=np.append(self.row, -1) if self.row is not None else None,
-            col=np.append(self.col, -1) if self.col is not None else None,
-            grid_shape=self.grid_shape,
-            floor=np.append(self.floor, 0) if self.floor is not None else None,
-            labels=(*self.labels, name),
-            map_name=self.map_name,
-            map_cell=self.map_cell,
-            crs=self.crs,
-            cell_m=self.cell_m,
-            unit=self.unit,
+        lone = World(
+            name=name,
+            patches=(name,),
+            x=_f64([self.x.max() + 1.0 if x is None else x]),
+            y=_f64([self.y.max() if y is None else y]),
+            population=np.zeros(1),
+            src=np.zeros(0, dtype=np.int64),
+            dst=np.zeros(0, dtype=np.int64),
+            weight=np.zeros(0),
+            closable=np.zeros(0, dtype=np.bool_),
+            kinds=(kind,),
+            floor=np.zeros(1, dtype=np.int64),
         )
+        return self.join(lone)
 
     def join(
         self,
