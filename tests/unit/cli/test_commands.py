@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from cli_runner import Cli
 
 import hyosan.ensemble
 from hyosan.cli import main
@@ -22,27 +23,6 @@ from hyosan.scenario import BUILTIN_SCENARIOS
 
 # A small, fast stochastic version of the built-in SIR scenario.
 SMALL = ["--set", "S=200", "--set", "I=5", "--t-end", "40"]
-
-
-class Cli:
-    """Runs ``hyosan`` in-process and keeps what it printed."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-        self.out = ""
-        self.err = ""
-
-    def __call__(self, *args: str | Path) -> int:
-        self.capsys.readouterr()  # drop anything printed before
-        code = main([str(a) for a in args])
-        captured = self.capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(capsys)
 
 
 def totals(folder: Path) -> pd.DataFrame:

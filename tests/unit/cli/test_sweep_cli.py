@@ -8,32 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from hyosan.cli import main
+from cli_runner import Cli
 
 # A small, fast stochastic sweep of the built-in SIR scenario.
 GRID = ["--vary", "parameters.beta=0.2,0.4", "--vary", "initial.I=1,5", "--vary", "initial.S=200"]
-
-
-class Cli:
-    """Runs ``hyosan`` in-process and keeps what it printed."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-        self.out = ""
-        self.err = ""
-
-    def __call__(self, *args: str | Path) -> int:
-        self.capsys.readouterr()
-        code = main([str(a) for a in args])
-        captured = self.capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(capsys)
 
 
 def test_sweep_prints_the_table_and_writes_its_files(cli: Cli, tmp_path: Path) -> None:
