@@ -271,13 +271,15 @@ def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng):
 def _apply(X, dX, csum, cond_w, cond_m, changed, n_changed):
     """``X += dX`` and the conditions' sums, over the changed patches; leaves ``dX`` zero there."""
     nc = cond_w.shape[1]
+    watched = csum.shape[0] > 0
     for i in range(n_changed):
         base = changed[i] * nc
         for c in range(nc):
             d = dX[base + c]
             if d != 0.0:
                 X[base + c] += d
-                credit(csum, cond_w, cond_m, changed[i], c, d)
+                if watched:
+                    credit(csum, cond_w, cond_m, changed[i], c, d)
                 dX[base + c] = 0.0
 
 
