@@ -43,6 +43,7 @@ MAX_REACTIONS = 24
 
 _LOADED: dict[str, Callable[..., Any]] = {}
 _BY_STRUCTURE: dict[bytes, Callable[..., Any]] = {}
+_BY_ARRAYS: dict[int, tuple[Any, Callable[..., Any]]] = {}
 
 
 def cache_folder() -> Path:
@@ -200,12 +201,22 @@ def generated_kernel(cm: CompiledModel) -> Callable[..., Any] | None:
     """
     if cm.n_reactions > MAX_REACTIONS or cm.n_reactions == 0:
         return None
-    shape = _structure(cm)  # cheaper than writing the source: runs at small N call often
-    if shape in _BY_STRUCTURE:
-        return _BY_STRUCTURE[shape]
-    kernel = _load(kernel_source(cm))
-    if kernel is not None:
+    # Runs at small N call this often. compile_model shares one structure (its
+    # arrays) among all compilations of a model, so the identity of ``law``
+    # finds it at once; the entry keeps ``law`` alive, so its id is not reused.
+    seen = _BY_ARRAYS.get(id(cm.law))
+    if seen is not None and seen[0] is cm.law:
+        return seen[1]
+    shape = _structure(cm)  # cheaper than writing the source
+    kernel = _BY_STRUCTURE.get(shape)
+    if kernel is None:
+        kernel = _load(kernel_source(cm))
+        if kernel is None:
+            return None
         _BY_STRUCTURE[shape] = kernel
+    if len(_BY_ARRAYS) >= 256:
+        _BY_ARRAYS.clear()
+    _BY_ARRAYS[id(cm.law)] = (cm.law, kernel)
     return kernel
 
 

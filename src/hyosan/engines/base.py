@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -47,8 +47,20 @@ class Conditions:
         world: World | None = None,
     ) -> Conditions:
         """Arrays for ``conditions``; in ``world``, each summed over its region."""
+        n_patches = world.n_patches if world is not None else 1
+        if not conditions:  # the common case, and runs at small N call often: share one
+            shape = (len(compartments), n_patches)
+            if shape not in _NONE:
+                _NONE.clear()
+                _NONE[shape] = cls(
+                    np.zeros((0, shape[0])),
+                    np.zeros(0, dtype=np.int64),
+                    np.zeros(0),
+                    np.ones((0, n_patches)),
+                )
+            return _NONE[shape]
         w = np.zeros((len(conditions), len(compartments)))
-        m = np.ones((len(conditions), world.n_patches if world is not None else 1))
+        m = np.ones((len(conditions), n_patches))
         for c, cond in enumerate(conditions):
             for name in cond.compartments:
                 w[c, compartments.index(name)] += 1.0
@@ -80,8 +92,11 @@ class Conditions:
         return (self.masks[:, :, None] * self.weights[:, None, :]).reshape(k, p * c)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+_NONE: dict[tuple[int, int], Conditions] = {}
+"""No conditions, for the last shape asked (kernels only read these arrays)."""
+
+
+class Step(NamedTuple):
     """What one call of :meth:`Engine.advance` did.
 
     ``status`` is a kernel status code (``REACHED``, ``CONDITION``, ``BUDGET``);

@@ -214,6 +214,9 @@ BUILTIN_MODELS: dict[str, Callable[[], Model]] = {
 }
 
 
+_BUILT: dict[str, Model] = {}
+
+
 def builtin_model(name: str) -> Model:
     """The built-in model called ``name``.
 
@@ -222,8 +225,11 @@ def builtin_model(name: str) -> Model:
     >>> builtin_model("munz-basic").compartments
     ('S', 'Z', 'R')
     """
+    if name in _BUILT:  # a model is immutable: build each once (runs at small N call often)
+        return _BUILT[name]
     try:
-        return BUILTIN_MODELS[name]()
+        model = _BUILT[name] = BUILTIN_MODELS[name]()
+        return model
     except KeyError:
         raise InputError(
             "no such built-in model",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,39 @@ def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -
     >>> cm.compartments, cm.stoich.shape
     (('S', 'I', 'R'), (2, 3))
     """
+    # Runs at small N compile often, so both steps are remembered: the arrays of
+    # each model (only the rate constants depend on the parameters), and the
+    # last compilations. Nothing writes into a compiled model's arrays.
+    try:
+        key = (model, tuple(parameters.items()) if parameters else ())
+        compiled = _COMPILED.get(key)
+    except TypeError:  # a value that cannot be hashed: resolve_parameters says what is wrong
+        key, compiled = None, None
+    if compiled is not None:
+        return compiled
     values = resolve_parameters(model, parameters)
+    structure = _STRUCTURES.get(model)
+    if structure is None:
+        structure = _remember(_STRUCTURES, model, _compile_structure(model))
+    compiled = structure.with_rates(rate_constants(model, values))
+    return compiled if key is None else _remember(_COMPILED, key, compiled)
+
+
+_STRUCTURES: dict[Model, CompiledModel] = {}
+_COMPILED: dict[tuple[Model, tuple[tuple[str, float], ...]], CompiledModel] = {}
+_REMEMBERED = 256
+"""At most this many entries in each of the two: a dictionary that fills up starts again."""
+
+
+def _remember(memo: dict[Any, CompiledModel], key: Any, compiled: CompiledModel) -> CompiledModel:
+    if len(memo) >= _REMEMBERED:
+        memo.clear()
+    memo[key] = compiled
+    return compiled
+
+
+def _compile_structure(model: Model) -> CompiledModel:
+    """Every array of the compiled model; the rate constants are left at zero."""
     comps = model.compartments
     idx = {c: i for i, c in enumerate(comps)}
     nr, nc = len(model.reactions), len(comps)
@@ -127,7 +160,7 @@ def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -
         law=law,
         r1=r1,
         r2=r2,
-        k=rate_constants(model, values),
+        k=np.zeros(nr),
         stoich=stoich,
         stoich_f=stoich.astype(np.float64),
         chg_ptr=chg_ptr,

@@ -82,6 +82,7 @@ def test_the_kernel_lives_in_the_cache_folder(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HYOSAN_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(codegen, "_LOADED", {})
     monkeypatch.setattr(codegen, "_BY_STRUCTURE", {})
+    monkeypatch.setattr(codegen, "_BY_ARRAYS", {})
     kernel = codegen.generated_kernel(compile_model(builtin_model("sir")))
     assert kernel is not None
     files = list((tmp_path / "kernels").glob("hyosan_ssa_*.py"))

@@ -122,3 +122,21 @@ def test_unknown_builtin_model_lists_choices() -> None:
     """Asking for a model that does not exist lists the built-in ones."""
     with pytest.raises(InputError, match="munz-basic"):
         builtin_model("munz")
+
+
+def test_compiling_twice_gives_the_same_arrays_and_new_parameters_new_rates() -> None:
+    """compile_model remembers a model's arrays; the rate constants follow the parameters."""
+    from hyosan.model import builtin_model, compile_model, rate_constants
+
+    model = builtin_model("alemi")
+    assert builtin_model("alemi") is model  # built once
+    a = compile_model(model, {"beta": 1.0, "kappa": 0.5})
+    b = compile_model(model, {"beta": 1.0, "kappa": 0.5})
+    c = compile_model(model, {"beta": 2.0, "kappa": 0.5})
+    np.testing.assert_array_equal(a.k, b.k)
+    assert c.law is a.law  # one structure for every parameter set
+    expected = rate_constants(model, model.defaults | {"beta": 2.0, "kappa": 0.5})
+    np.testing.assert_array_equal(c.k, expected)
+    assert not np.array_equal(c.k, a.k)
+    with pytest.raises(InputError, match="unknown parameter"):
+        compile_model(model, {"beta": 1.0, "gamma": 1.0})
