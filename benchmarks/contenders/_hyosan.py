@@ -39,7 +39,7 @@ def alemi_toml(n: int, engine: str) -> str:
 
 def result_outcome(n: int, result: Result, **measured: Any) -> dict[str, Any]:
     """Final counts of the one run in ``result``, checked against the events hyosan counted."""
-    s, z, r = result.dataset["counts"].values[0, -1]
+    s, z, r = result.counts[0, -1]
     out = outcome(n, s, z, r, **measured)
-    out["events_reported"] = int(result.dataset["events"].values[0])
+    out["events_reported"] = int(result.events[0])
     return out

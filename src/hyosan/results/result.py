@@ -22,25 +22,30 @@ produce:
 
 Summaries are free functions in :mod:`hyosan.results.summaries`; files are
 written by :mod:`hyosan.io`; pictures are drawn by :mod:`hyosan.viz`.
+
+A result that an engine built holds its arrays and makes the dataset on first
+use of :attr:`Result.dataset` (see :mod:`hyosan.results._parts`): printing a
+summary needs neither xarray nor pandas, whose imports take half a second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-import xarray as xr
 
 from hyosan._typing import FloatArray, IntArray
 from hyosan.errors import InputError
+from hyosan.results._parts import Parts
 
 if TYPE_CHECKING:
     import os
+
+    import pandas as pd
+    import xarray as xr
 
     from hyosan.space import World
 
@@ -50,12 +55,11 @@ DIMS = ("run", "time", "compartment")
 """Dimensions of the ``counts`` variable, in order."""
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Result:
     """The counts of every compartment over time, for one or many runs.
 
     The constructor only stores the dataset; engines and loaders build one with
-    :meth:`from_arrays`.
+    :meth:`from_arrays`. A result does not change once made.
 
     Parameters
     ----------
@@ -75,7 +79,61 @@ class Result:
     ['run', 'time', 'S', 'Z']
     """
 
-    dataset: xr.Dataset
+    __slots__ = ("_dataset", "_parts")
+
+    def __init__(self, dataset: xr.Dataset) -> None:
+        self._dataset: xr.Dataset | None = dataset
+        self._parts: Parts | None = None
+
+    @classmethod
+    def _of(cls, parts: Parts) -> Result:
+        """A result whose dataset is made from ``parts`` when first asked for."""
+        result = cls.__new__(cls)
+        result._dataset, result._parts = None, parts
+        return result
+
+    @property
+    def dataset(self) -> xr.Dataset:
+        """The runs as an :class:`xarray.Dataset` (the layout in :mod:`hyosan.results.result`)."""
+        if self._dataset is None:
+            assert self._parts is not None
+            self._dataset = self._parts.to_dataset()
+            self._parts = None  # from now on the dataset is what the result holds
+        return self._dataset
+
+    def has(self, name: str) -> bool:
+        """Whether the dataset has a variable or coordinate called ``name``."""
+        return name in (self._parts if self._parts is not None else self.dataset)
+
+    def with_variables(
+        self,
+        variables: Mapping[str, tuple[tuple[str, ...], npt.ArrayLike]],
+        dims: Mapping[str, npt.ArrayLike] | None = None,
+        attrs: Mapping[str, Any] | None = None,
+    ) -> Result:
+        """A new result with ``variables`` (``name -> (dims, values)``) added.
+
+        ``dims`` gives the coordinate of each new dimension (``name -> values``),
+        ``attrs`` attributes to add. This result is left as it was.
+        """
+        arrays = {name: (tuple(d), np.asarray(v)) for name, (d, v) in variables.items()}
+        coords = {name: (name, np.asarray(v)) for name, v in (dims or {}).items()}
+        if self._parts is not None:
+            return Result._of(self._parts.adding(arrays, coords, attrs or {}))
+        ds = self.dataset.copy().assign_coords(coords)
+        for name, (d, v) in arrays.items():
+            ds[name] = (d, v)
+        ds.attrs.update(attrs or {})
+        return Result(ds)
+
+    def _attr(self, name: str) -> object:
+        attrs = self._parts.attrs if self._parts is not None else self.dataset.attrs
+        return attrs.get(name, "")
+
+    def _values(self, name: str) -> np.ndarray:
+        if self._parts is not None:
+            return self._parts.values(name)
+        return np.asarray(self.dataset[name].values)
 
     @classmethod
     def from_arrays(
@@ -141,9 +199,9 @@ class Result:
                 "a seed is a whole number", key="seed", value=seed, allowed="an integer"
             )
         coords = {
-            "run": np.arange(data.shape[0], dtype=np.int64),
-            "time": grid,
-            "compartment": np.array(names, dtype=str),
+            "run": ("run", np.arange(data.shape[0], dtype=np.int64)),
+            "time": ("time", grid),
+            "compartment": ("compartment", np.array(names, dtype=str)),
         }
         attrs: dict[str, Any] = {
             "hyosan_version": _version(),
@@ -156,63 +214,61 @@ class Result:
             "time_unit": str(time_unit),
             "scenario_toml": str(scenario_toml),
         }
-        dataset = xr.Dataset(
-            {"counts": (DIMS, data), "events": (("run",), n_events)}, coords=coords, attrs=attrs
-        )
+        parts = Parts({"counts": (DIMS, data), "events": (("run",), n_events)}, coords, attrs)
         if fields is not None:
             if world is None:
                 raise InputError("fields need the world they live in", key="world")
-            dataset = _with_fields(dataset, np.asarray(fields, dtype=np.float64), world)
-        return cls(dataset)
+            parts = _with_fields(parts, np.asarray(fields, dtype=np.float64), world)
+        return cls._of(parts)
 
     # -- provenance -------------------------------------------------------------------
 
     @property
     def engine(self) -> str:
         """The engine that produced the runs: ``"ode"``, ``"ssa"`` or ``"tau"``."""
-        return str(self.dataset.attrs["engine"])
+        return str(self._attr("engine"))
 
     @property
     def seed(self) -> int:
         """The seed the runs were started from."""
-        return int(self.dataset.attrs["seed"])
+        return int(self._attr("seed"))  # type: ignore[call-overload]
 
     @property
     def scenario_name(self) -> str:
         """The scenario's name."""
-        return str(self.dataset.attrs.get("scenario_name", ""))
+        return str(self._attr("scenario_name"))
 
     @property
     def time_unit(self) -> str:
         """The unit of :attr:`times` (``"day"``, ``"hour"``...)."""
-        return str(self.dataset.attrs.get("time_unit", ""))
+        return str(self._attr("time_unit"))
 
     @property
     def humans(self) -> tuple[str, ...]:
         """The compartments that count as humans."""
-        return _split(self.dataset.attrs.get("humans", ""))
+        return _split(self._attr("humans"))
 
     @property
     def zombies(self) -> tuple[str, ...]:
         """The compartments that count as zombies."""
-        return _split(self.dataset.attrs.get("zombies", ""))
+        return _split(self._attr("zombies"))
 
     # -- data -------------------------------------------------------------------------
 
     @property
     def runs(self) -> int:
         """Number of runs."""
-        return int(self.dataset.sizes["run"])
+        return len(self._values("run"))
 
     @property
     def times(self) -> FloatArray:
         """The output grid (a copy)."""
-        return np.array(self.dataset["time"].values, dtype=np.float64)
+        return np.array(self._values("time"), dtype=np.float64)
 
     @property
     def compartments(self) -> tuple[str, ...]:
         """Compartment names, in order."""
-        return tuple(str(c) for c in self.dataset["compartment"].values)
+        return tuple(str(c) for c in self._values("compartment"))
 
     @property
     def counts(self) -> FloatArray:
@@ -220,6 +276,8 @@ class Result:
 
         Any other dimension (such as ``patch``) is summed over.
         """
+        if self._parts is not None:  # (run, time, compartment) already
+            return np.asarray(self._parts.values("counts"), dtype=np.float64)
         da = self.dataset["counts"]
         extra = [d for d in da.dims if d not in DIMS]
         if extra:
@@ -229,14 +287,14 @@ class Result:
     @property
     def in_space(self) -> bool:
         """Whether the result has counts per patch (``fields``)."""
-        return "fields" in self.dataset
+        return self.has("fields")
 
     @property
     def patches(self) -> tuple[str, ...]:
         """Patch names (empty for a well-mixed result)."""
         if not self.in_space:
             return ()
-        return tuple(str(p) for p in self.dataset["patch"].values)
+        return tuple(str(p) for p in self._values("patch"))
 
     @property
     def fields(self) -> FloatArray:
@@ -247,16 +305,18 @@ class Result:
                 key="fields",
                 allowed="a result of a scenario with a [world]",
             )
-        return np.asarray(self.dataset["fields"].values, dtype=np.float64)
+        return np.asarray(self._values("fields"), dtype=np.float64)
 
     @property
     def events(self) -> IntArray:
         """Number of stochastic events in each run (0 for the ODE engine)."""
-        return np.asarray(self.dataset["events"].values, dtype=np.int64)
+        return np.asarray(self._values("events"), dtype=np.int64)
 
     @property
     def totals(self) -> pd.DataFrame:
         """One row per (run, time): columns ``run``, ``time``, then one per compartment."""
+        import pandas as pd
+
         counts = self.counts
         n_runs, n_times, n_comps = counts.shape
         frame = pd.DataFrame(
@@ -343,9 +403,9 @@ def _check_shapes(
         )
 
 
-def _with_fields(dataset: xr.Dataset, fields: FloatArray, world: World) -> xr.Dataset:
+def _with_fields(parts: Parts, fields: FloatArray, world: World) -> Parts:
     """Add ``fields`` and the world's coordinates (see the module docstring)."""
-    n_runs, n_times, n_comps = dataset["counts"].shape
+    n_runs, n_times, n_comps = parts.values("counts").shape
     if fields.shape != (n_runs, n_times, n_comps, world.n_patches):
         raise InputError(
             "fields must have shape (runs, times, compartments, patches)",
@@ -354,7 +414,7 @@ def _with_fields(dataset: xr.Dataset, fields: FloatArray, world: World) -> xr.Da
             allowed=f"({n_runs}, {n_times}, {n_comps}, {world.n_patches})",
         )
     assert world.row is not None and world.col is not None
-    coords = {
+    coords: dict[str, tuple[str, Any]] = {
         "patch": ("patch", np.array(world.patches, dtype=str)),
         "patch_x": ("patch", world.x),
         "patch_y": ("patch", world.y),
@@ -378,10 +438,8 @@ def _with_fields(dataset: xr.Dataset, fields: FloatArray, world: World) -> xr.Da
         "cell_m": float(world.cell_m),
         "world_unit": world.unit,
     }
-    out = dataset.assign_coords(coords)
-    out["fields"] = (("run", "time", "compartment", "patch"), fields)
-    out.attrs.update(attrs)
-    return out
+    variables = {"fields": (("run", "time", "compartment", "patch"), fields)}
+    return parts.adding(variables, coords, attrs)
 
 
 def _split(joined: object) -> tuple[str, ...]:

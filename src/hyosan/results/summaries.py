@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from hyosan._typing import FloatArray
+from hyosan._typing import BoolArray, FloatArray
 from hyosan.errors import InputError
 from hyosan.results.result import Result
+
+if TYPE_CHECKING:  # pandas is imported when a frame is asked for: summarize needs none
+    import pandas as pd
 
 __all__ = [
     "final_counts",
@@ -30,6 +32,8 @@ __all__ = [
 
 def final_counts(result: Result) -> pd.DataFrame:
     """Counts at the last output time: one row per run (index ``run``), a column per compartment."""
+    import pandas as pd
+
     final = result.counts[:, -1, :]
     index = pd.RangeIndex(result.runs, name="run")
     return pd.DataFrame(final, index=index, columns=list(result.compartments))
@@ -50,15 +54,16 @@ def peak(result: Result, compartments: Sequence[str] | None = None) -> pd.DataFr
     pandas.DataFrame
         Columns ``run``, ``peak`` and ``time``, one row per run.
     """
+    import pandas as pd
+
+    top, when = _peak(result, compartments)
+    return pd.DataFrame({"run": np.arange(result.runs, dtype=np.int64), "peak": top, "time": when})
+
+
+def _peak(result: Result, compartments: Sequence[str] | None) -> tuple[FloatArray, FloatArray]:
     total = _sum_of(result, result.zombies if compartments is None else compartments)
     where = np.argmax(total, axis=1)
-    return pd.DataFrame(
-        {
-            "run": np.arange(result.runs, dtype=np.int64),
-            "peak": total[np.arange(result.runs), where],
-            "time": result.times[where],
-        }
-    )
+    return total[np.arange(result.runs), where], result.times[where]
 
 
 def time_below(
@@ -83,11 +88,18 @@ def time_below(
     pandas.Series
         One value per run (index ``run``), NaN for a run that never goes below.
     """
+    import pandas as pd
+
+    times = _time_below(result, compartments, threshold)
+    return pd.Series(times, index=pd.RangeIndex(result.runs, name="run"), name="time_below")
+
+
+def _time_below(result: Result, compartments: Sequence[str] | None, threshold: float) -> FloatArray:
     total = _sum_of(result, result.humans if compartments is None else compartments)
     below = total < threshold
     first = np.argmax(below, axis=1)
-    times = np.where(below.any(axis=1), result.times[first], np.nan)
-    return pd.Series(times, index=pd.RangeIndex(result.runs, name="run"), name="time_below")
+    times: FloatArray = np.where(below.any(axis=1), result.times[first], np.nan)
+    return times
 
 
 def took_over(result: Result) -> pd.Series:
@@ -97,13 +109,18 @@ def took_over(result: Result) -> pd.Series:
     A run that ends with everyone dead, zombies included (a strike), is not a
     takeover; nor is one in which humans remain.
     """
+    import pandas as pd
+
+    return pd.Series(
+        _took_over(result), index=pd.RangeIndex(result.runs, name="run"), name="took_over"
+    )
+
+
+def _took_over(result: Result) -> BoolArray:
     humans = _sum_of(result, result.humans)[:, -1]
     zombies = _sum_of(result, result.zombies)[:, -1]
-    return pd.Series(
-        (humans < 1.0) & (zombies >= 1.0),
-        index=pd.RangeIndex(result.runs, name="run"),
-        name="took_over",
-    )
+    over: BoolArray = (humans < 1.0) & (zombies >= 1.0)
+    return over
 
 
 def takeover_fraction(result: Result) -> tuple[float, float]:
@@ -114,7 +131,7 @@ def takeover_fraction(result: Result) -> tuple[float, float]:
     tuple of float
         ``(p, sqrt(p * (1 - p) / runs))``.
     """
-    p = float(took_over(result).mean())
+    p = float(_took_over(result).mean())
     return p, math.sqrt(p * (1.0 - p) / result.runs)
 
 
@@ -134,30 +151,32 @@ def summarize(result: Result) -> dict[str, Any]:
         ``peak_zombies_mean``, ``peak_zombies_time_mean``, ``takeover_fraction``,
         ``takeover_fraction_se``).
     """
-    final = final_counts(result)
-    peaks = peak(result)
-    below = time_below(result)
-    over = took_over(result)
+    comps = result.compartments
+    final = result.counts[:, -1, :]
+    top, when = _peak(result, None)
+    below = _time_below(result, None, 1.0)
+    over = _took_over(result)
     events = result.events
     per_run = [
         {
             "run": i,
-            "final": {c: _num(final.iat[i, j]) for j, c in enumerate(final.columns)},
-            "peak_zombies": _num(peaks["peak"].iat[i]),
-            "peak_zombies_time": _num(peaks["time"].iat[i]),
-            "humans_below_1_time": _num(below.iat[i]),
-            "zombies_took_over": bool(over.iat[i]),
+            "final": {c: _num(final[i, j]) for j, c in enumerate(comps)},
+            "peak_zombies": _num(top[i]),
+            "peak_zombies_time": _num(when[i]),
+            "humans_below_1_time": _num(below[i]),
+            "zombies_took_over": bool(over[i]),
             "events": int(events[i]),
         }
         for i in range(result.runs)
     ]
     p, se = takeover_fraction(result)
-    sd = final.std(ddof=1) if result.runs > 1 else final.iloc[0] * np.nan
+    by_comp = np.ascontiguousarray(final.T)  # each compartment's runs summed pairwise, as pandas
+    sd = by_comp.std(axis=1, ddof=1) if result.runs > 1 else final[0] * np.nan
     aggregate = {
-        "final_mean": {c: _num(v) for c, v in final.mean().items()},
-        "final_sd": {c: _num(v) for c, v in sd.items()},
-        "peak_zombies_mean": _num(peaks["peak"].mean()),
-        "peak_zombies_time_mean": _num(peaks["time"].mean()),
+        "final_mean": {c: _num(v) for c, v in zip(comps, by_comp.mean(axis=1), strict=True)},
+        "final_sd": {c: _num(v) for c, v in zip(comps, sd, strict=True)},
+        "peak_zombies_mean": _num(top.mean()),
+        "peak_zombies_time_mean": _num(when.mean()),
         "takeover_fraction": p,
         "takeover_fraction_se": se,
     }

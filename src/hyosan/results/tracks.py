@@ -23,13 +23,16 @@ Survival probabilities come with their binomial standard error.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from hyosan._typing import FloatArray
 from hyosan.results.result import Result
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "character_frame",
@@ -49,28 +52,35 @@ def with_firings(
     result: Result, names: Sequence[str], fired: npt.ArrayLike, change: npt.ArrayLike
 ) -> Result:
     """The result with ``fired`` (runs, I) and ``change`` (runs, I, C) added."""
-    ds = result.dataset.copy()
-    ds = ds.assign_coords(intervention=np.array(list(names), dtype=str))
-    ds["fired"] = (("run", "intervention"), np.asarray(fired, dtype=np.float64))
-    ds["change"] = (("run", "intervention", "compartment"), np.asarray(change, dtype=np.float64))
-    return Result(ds)
+    return result.with_variables(
+        {
+            "fired": (("run", "intervention"), np.asarray(fired, dtype=np.float64)),
+            "change": (
+                ("run", "intervention", "compartment"),
+                np.asarray(change, dtype=np.float64),
+            ),
+        },
+        dims={"intervention": np.array(list(names), dtype=str)},
+    )
 
 
 def with_milestones(result: Result, names: Sequence[str], times: npt.ArrayLike) -> Result:
     """The result with ``milestone_time`` (runs, M) added."""
-    ds = result.dataset.copy()
-    ds = ds.assign_coords(milestone=np.array(list(names), dtype=str))
-    ds["milestone_time"] = (("run", "milestone"), np.asarray(times, dtype=np.float64))
-    return Result(ds)
+    return result.with_variables(
+        {"milestone_time": (("run", "milestone"), np.asarray(times, dtype=np.float64))},
+        dims={"milestone": np.array(list(names), dtype=str)},
+    )
 
 
 def has_milestones(result: Result) -> bool:
     """Whether the result records when its milestones first held."""
-    return "milestone_time" in result.dataset
+    return result.has("milestone_time")
 
 
 def milestone_frame(result: Result) -> pd.DataFrame:
     """One row per (run, milestone): ``run``, ``milestone``, ``time`` (NaN: never)."""
+    import pandas as pd
+
     ds = result.dataset
     times = ds["milestone_time"].values
     names = [str(n) for n in ds["milestone"].values]
@@ -92,28 +102,32 @@ def with_characters(
     survivors: Sequence[str],
 ) -> Result:
     """The result with the characters' states (runs, times, K, C) and patches (runs, times, K)."""
-    ds = result.dataset.copy()
     st = np.asarray(states, dtype=np.float64)
-    ds = ds.assign_coords(character=np.array(list(names), dtype=str))
-    ds["character_state"] = (("run", "time", "character", "compartment"), st)
     where = np.full(st.shape[:3], -1, dtype=np.int64) if patch is None else np.asarray(patch)
-    ds["character_patch"] = (("run", "time", "character"), where.astype(np.int64))
-    ds.attrs["survivors"] = ",".join(survivors)
-    return Result(ds)
+    return result.with_variables(
+        {
+            "character_state": (("run", "time", "character", "compartment"), st),
+            "character_patch": (("run", "time", "character"), where.astype(np.int64)),
+        },
+        dims={"character": np.array(list(names), dtype=str)},
+        attrs={"survivors": ",".join(survivors)},
+    )
 
 
 def has_firings(result: Result) -> bool:
     """Whether the result records its interventions' firings."""
-    return "fired" in result.dataset
+    return result.has("fired")
 
 
 def has_characters(result: Result) -> bool:
     """Whether the result follows named characters."""
-    return "character_state" in result.dataset
+    return result.has("character_state")
 
 
 def firing_frame(result: Result) -> pd.DataFrame:
     """One row per (run, intervention): ``fired`` and the change of each compartment."""
+    import pandas as pd
+
     ds = result.dataset
     names = [str(n) for n in ds["intervention"].values]
     fired = ds["fired"].values
@@ -133,6 +147,8 @@ def character_frame(result: Result) -> pd.DataFrame:
     Columns ``run``, ``time``, ``character``, ``compartment``, ``share`` (1 in a
     stochastic run) and ``patch`` (the patch name, or ``""``).
     """
+    import pandas as pd
+
     ds = result.dataset
     st = ds["character_state"].values
     where = ds["character_patch"].values
@@ -162,6 +178,8 @@ def survival(result: Result) -> pd.DataFrame:
     ``sqrt(p (1 - p) / runs)``; 0 under the ODE), ``runs``, and the fraction of
     runs ending in each compartment.
     """
+    import pandas as pd
+
     ds = result.dataset
     names = [str(n) for n in ds["character"].values]
     comps = result.compartments

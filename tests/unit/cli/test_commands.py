@@ -472,4 +472,5 @@ def test_a_new_model_structure_needs_compiling(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HYOSAN_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(codegen, "_LOADED", {})
     monkeypatch.setattr(codegen, "_BY_STRUCTURE", {})
+    monkeypatch.setattr(codegen, "_BY_ARRAYS", {})
     assert needs_compiling(DirectSSA(), compile_model(builtin_model("munz-cure")))

@@ -195,3 +195,47 @@ def test_dataset_can_be_written_as_netcdf(tmp_path: Path) -> None:
         np.testing.assert_array_equal(back["counts"].values, ds["counts"].values)
         assert back.attrs["humans"] == "S"
         assert back["compartment"].values.tolist() == list(COMPS)
+
+
+def test_a_built_result_reads_the_same_before_and_after_its_dataset_is_made() -> None:
+    """Every property of a result from arrays is the same before and after .dataset is built."""
+    lazy, built = _result(), _result()
+    _ = built.dataset
+    for name in ("engine", "seed", "scenario_name", "time_unit", "humans", "zombies", "runs"):
+        assert getattr(lazy, name) == getattr(built, name), name
+    assert lazy.compartments == built.compartments and lazy.in_space == built.in_space
+    np.testing.assert_array_equal(lazy.times, built.times)
+    np.testing.assert_array_equal(lazy.counts, built.counts)
+    np.testing.assert_array_equal(lazy.events, built.events)
+    assert lazy.has("counts") and not lazy.has("fields") and lazy.has("time")
+
+
+def test_with_variables_gives_the_same_dataset_either_way() -> None:
+    """Adding variables before or after the dataset is made gives identical datasets."""
+    fired = np.array([[0.5], [np.nan]])
+    add = {"fired": (("run", "intervention"), fired)}
+    dims = {"intervention": np.array(["barricade"])}
+    lazy = _result().with_variables(add, dims=dims, attrs={"survivors": "S"})
+    built = _result()
+    _ = built.dataset
+    eager = built.with_variables(add, dims=dims, attrs={"survivors": "S"})
+    assert lazy.has("fired") and eager.has("fired")
+    xr.testing.assert_identical(lazy.dataset, eager.dataset)
+    assert list(lazy.dataset.data_vars) == ["counts", "events", "fired"]
+    assert not built.has("fired")  # the result added to is left as it was
+
+
+def test_summarizing_needs_neither_pandas_nor_xarray() -> None:
+    """A run and its summary import neither library (half a second of every `hyosan run`)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hyosan\n"
+        "from hyosan.results import summarize\n"
+        "r = hyosan.simulate(hyosan.load_scenario('munz-basic'), engine='ode')\n"
+        "summarize(r)\n"
+        "print(sorted(m for m in ('pandas', 'xarray') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
