@@ -1,0 +1,179 @@
+"""Spatial tau-leaping, choosing a step: which patches are live, which run exact, how long a leap.
+
+The rules are those of ``spacetau``'s module docstring; these functions
+visit only the patches in a list (``ids``, the live ones), never the world.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from hyosan.engines._kernels.space import partner_count, patch_channels
+
+EXACT_BELOW = 100.0
+"""A patch whose leap bound is shorter than the step runs exact instead when it expects
+at most this many reaction events in the step (``spacetau``'s module docstring)."""
+
+
+@njit(cache=True)
+def sparse_changes(chg_a, chg_b):
+    """For each reaction the compartments it changes (in its patch or its partner's).
+
+    Returns ``(n, cs)``: reaction ``j`` changes ``cs[j, :n[j]]``. Tagged models
+    have many reactions and compartments, each reaction touching at most four.
+    """
+    nr, nc = chg_a.shape
+    n = np.zeros(nr, dtype=np.int64)
+    cs = np.zeros((nr, nc), dtype=np.int64)
+    for j in range(nr):
+        for c in range(nc):
+            if chg_a[j, c] != 0.0 or chg_b[j, c] != 0.0:
+                cs[j, n[j]] = c
+                n[j] += 1
+    return n, cs
+
+
+@njit(cache=True)
+def leap_orders(law, r1, r2, nc):
+    """``g[c]``: Cao et al.'s highest-order factor for each compartment (0: never a reactant)."""
+    g = np.zeros(nc)
+    for j in range(law.shape[0]):
+        for r in (r1[j], r2[j]):
+            if r >= 0 and law[j] >= 1:
+                g[r] = max(g[r], 2.0 if law[j] >= 2 else 1.0)
+    return g
+
+
+@njit(cache=True, inline="always")
+def patch_rate(a, p, nr):
+    """Patch ``p``'s total reaction propensity."""
+    a0p = 0.0
+    for j in range(nr):
+        a0p += a[p, j]
+    return a0p
+
+
+@njit(cache=True)
+def refresh(
+    cand, n_cand, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, mob,
+    wout, a, ids,
+):  # fmt: skip
+    """Channels of the patches ``cand[:n_cand]`` into ``a``; the live ones into ``ids``.
+
+    Returns ``(n_ids, a0)``, the number of live patches and their total rate.
+    """
+    a0 = 0.0
+    n_ids = 0
+    for i in range(n_cand):
+        p = cand[i]
+        sp = patch_channels(
+            p, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, mob, wout,
+            True, a,
+        )  # fmt: skip
+        if sp > 0.0:
+            ids[n_ids] = p
+            n_ids += 1
+            a0 += sp
+    return n_ids, a0
+
+
+@njit(cache=True)
+def neighbourhood(ids, n_ids, out_ptr, out_dst, mark, stamp, into):
+    """The patches ``ids[:n_ids]`` and their out-neighbours, each once, into ``into``.
+
+    ``mark`` holds, per patch, the last ``stamp`` that listed it; ``stamp``
+    must be new. Returns their number.
+    """
+    n = 0
+    for i in range(n_ids):
+        p = ids[i]
+        for e in range(out_ptr[p] - 1, out_ptr[p + 1]):
+            q = p if e < out_ptr[p] else out_dst[e]
+            if mark[q] != stamp:
+                mark[q] = stamp
+                into[n] = q
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def plan_patches(
+    X, a, g, chg_a, chg_b, nz_n, nz_c, coupled, coupling, out_ptr, out_dst, out_w, eps,
+    n_critical, exact, bound_p, ids, n_ids,
+):  # fmt: skip
+    """Mark patches with critical reactions as exact; Cao's leap bound of the others in ``bound_p``.
+
+    Only the patches ``ids[:n_ids]`` (those where something can happen) and
+    their live reactions are visited.
+    """
+    nc = chg_a.shape[1]
+    nr = chg_a.shape[0]
+    live = np.empty(nr, dtype=np.int64)
+    mu = np.zeros(nc)
+    s2 = np.zeros(nc)
+    for i in range(n_ids):
+        p = ids[i]
+        exact[p] = False
+        tau = math.inf
+        base = p * nc
+        n_live = 0
+        for j in range(nr):
+            if a[p, j] > 0.0:
+                live[n_live] = j
+                n_live += 1
+        for q in range(n_live):
+            j = live[q]
+            for m in range(nz_n[j]):
+                c = nz_c[j, m]
+                if chg_a[j, c] < 0.0 and X[base + c] < -chg_a[j, c] * n_critical[c]:
+                    exact[p] = True
+                if coupled[j] and chg_b[j, c] < 0.0:
+                    pool = partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
+                    if pool < -chg_b[j, c] * n_critical[c]:
+                        exact[p] = True
+        if exact[p]:
+            continue
+        for q in range(n_live):  # partner changes counted here, for the bound only
+            j = live[q]
+            for m in range(nz_n[j]):
+                c = nz_c[j, m]
+                v = chg_a[j, c] + chg_b[j, c]
+                mu[c] += v * a[p, j]
+                s2[c] += v * v * a[p, j]
+        for c in range(nc):
+            if g[c] != 0.0 and (mu[c] != 0.0 or s2[c] > 0.0):
+                bound = max(eps * X[base + c] / g[c], 1.0)
+                if mu[c] != 0.0:
+                    tau = min(tau, bound / abs(mu[c]))
+                if s2[c] > 0.0:
+                    tau = min(tau, bound * bound / s2[c])
+            mu[c] = 0.0
+            s2[c] = 0.0
+        bound_p[p] = tau
+
+
+@njit(cache=True)
+def choose_leap(h, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert):
+    """The reaction leap, at most ``h``; marks the patches that run it exact.
+
+    A leaping patch whose bound is shorter runs exact instead if ``convert``
+    and it expects at most ``EXACT_BELOW`` events in ``h``, else it shortens
+    the leap; then a patch that expects fewer than ``n_ssa`` events runs
+    exact (leaping pays only where many events are due).
+    """
+    tau = h
+    for i in range(n_ids):
+        p = ids[i]
+        if not exact[p] and bound_p[p] < h:
+            if convert and patch_rate(a, p, nr) * h <= EXACT_BELOW:
+                exact[p] = True
+            else:
+                tau = min(tau, bound_p[p])
+    for i in range(n_ids):
+        p = ids[i]
+        if not exact[p]:
+            exact[p] = patch_rate(a, p, nr) * tau < n_ssa
+    return tau
