@@ -17,6 +17,7 @@ from numpy.random import PCG64, Generator
 
 from hyosan.engines._kernels import REACHED, nsm_steps, space_ode_rhs, space_tau_run
 from hyosan.engines._kernels.nsm import heap_fix
+from hyosan.engines._kernels.nsm_deps import channel_sets, refresh_channels
 from hyosan.engines._kernels.space import (
     out_weights,
     partner_count,
@@ -228,6 +229,70 @@ def test_patch_channels_equals_py_func() -> None:
             for c in range(nc):
                 args = (p, c, x, nc, cs.coupling, cs.out_ptr, cs.out_dst, cs.out_w)
                 assert partner_count(*args) == partner_count.py_func(*args)
+
+
+def _sets(cs: CompiledSpace) -> tuple[np.ndarray, np.ndarray]:
+    m = cs.model
+    return channel_sets(m.k, m.law, m.r1, m.r2, m.in_n, cs.chg_a, cs.chg_b, cs.coupled, cs.mob)
+
+
+def _refresh(cs: CompiledSpace, x: np.ndarray, p: int, lo: int, hi: int, a, s, fn=refresh_channels):
+    m, idx = cs.model, _sets(cs)[1]
+    wout = out_weights(cs.n_patches, cs.out_ptr, cs.out_w)
+    laws = (m.k, m.law, m.r1, m.r2, m.in_n, cs.coupled, cs.coupling)
+    return fn(p, lo, hi, idx, x, *laws, cs.out_ptr, cs.out_dst, cs.out_w, cs.mob, wout, a, s)
+
+
+@pytest.mark.parametrize("coupling", [0.0, 0.5])
+def test_refresh_of_every_channel_is_patch_channels_to_the_bit(coupling: float) -> None:
+    """The next-subvolume method's own rate loop gives ``patch_channels``' rates and total.
+
+    Bit for bit, compiled and as Python: the engine's paths rest on it.
+    """
+    cs = _space("aouad", LATTICE, AOUAD_MOVES, coupling)
+    ptr, _ = _sets(cs)
+    n = cs.model.n_reactions + cs.n_compartments
+    for seed in range(3):
+        x = _state(cs, seed)
+        for p in range(cs.n_patches):
+            want_s, want_a = _channels(cs, x, p)
+            for fn in (refresh_channels, refresh_channels.py_func):
+                a, s = np.full((cs.n_patches, n), np.nan), np.zeros(cs.n_patches)
+                assert _refresh(cs, x, p, ptr[-2], ptr[-1], a, s, fn) == want_s
+                np.testing.assert_array_equal(a[p], want_a)
+
+
+@pytest.mark.parametrize(("model", "coupling"), [("aouad", 0.5), ("alemi", 0.5), ("sir", 0.0)])
+def test_channel_sets_hold_every_channel_an_event_changes(model: str, coupling: float) -> None:
+    """After any event, the channels left out of its sets keep their rates.
+
+    Each reaction fired in a patch (its partner in each neighbour in turn) and
+    each move along each edge; rates recomputed in full for the two patches
+    and all their neighbours, against the sets of the patches that changed
+    and of their neighbours.
+    """
+    moves = {c: 0.5 for c in builtin_model(model).compartments}
+    cs = _space(model, LATTICE, moves, coupling)
+    ptr, idx = _sets(cs)
+    nr, nc = cs.model.n_reactions, cs.n_compartments
+    x = _state(cs, 4) + 2.0
+    before = np.array([_channels(cs, x, p)[1] for p in range(cs.n_patches)])
+    for j in range(nr + nc):
+        for p in range(cs.n_patches):
+            for q in [p, *cs.out_dst[cs.out_ptr[p] : cs.out_ptr[p + 1]]]:
+                y = x.copy()
+                if j < nr:
+                    y[p * nc : (p + 1) * nc] += cs.chg_a[j]
+                    y[q * nc : (q + 1) * nc] += cs.chg_b[j]
+                else:
+                    y[[p * nc + j - nr, q * nc + j - nr]] += [-1.0, 1.0]
+                near = {p, q, *cs.out_dst[cs.out_ptr[p] : cs.out_ptr[p + 1]]}
+                near |= set(cs.out_dst[cs.out_ptr[q] : cs.out_ptr[q + 1]])
+                for z in range(cs.n_patches):
+                    changed = set(np.flatnonzero(_channels(cs, y, z)[1] != before[z]))
+                    side = 0 if z in (p, q) else 1
+                    allowed = idx[ptr[2 * j + side] : ptr[2 * j + side + 1]] if z in near else []
+                    assert changed <= set(allowed), (j, p, q, z)
 
 
 def test_pick_partner_and_pick_edge_equal_py_func() -> None:

@@ -94,13 +94,11 @@ def pick_index(a, row, n, target):
 
     Rounding at the top end steps back to the last ``j`` with ``a[row, j] > 0``.
     """
-    acc = 0.0
+    acc = a[row, 0]
     j = 0
-    while j < n - 1:
-        acc += a[row, j]
-        if acc > target:
-            break
+    while j < n - 1 and not acc > target:  # no break: see pick_edge
         j += 1
+        acc += a[row, j]
     while a[row, j] == 0.0:
         j -= 1
     return j
@@ -124,12 +122,31 @@ def pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target):
 
 @njit(cache=True)
 def pick_partner(p, c, X, nc, coupling, out_ptr, out_dst, out_w, u):
-    """The patch of a coupled reaction's second reactant, for ``u`` uniform on [0, 1)."""
+    """The patch of a coupled reaction's second reactant, for ``u`` uniform on [0, 1).
+
+    The choice of ``pick_neighbour`` after ``neighbour_count``, written out
+    without calls or early exits (see ``pick_edge``).
+    """
     own = X[p * nc + c]
-    target = u * (own + neighbour_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w))
-    if target < own:
-        return p
-    return pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target - own)
+    b = 0.0
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            b += coupling * X[out_dst[e] * nc + c]
+    target = u * (own + b) - own
+    q = p
+    acc = 0.0
+    e = out_ptr[p]
+    end = out_ptr[p + 1] if target >= 0.0 else e
+    while e < end:
+        if out_w[e] > 0.0:
+            w = coupling * X[out_dst[e] * nc + c]
+            if w > 0.0:
+                acc += w
+                q = out_dst[e]
+                if target < acc:
+                    end = e
+        e += 1
+    return q
 
 
 @njit(cache=True)
@@ -142,16 +159,24 @@ def share(n, w, rest, rng):
 
 @njit(cache=True)
 def pick_edge(p, out_ptr, out_dst, out_w, wout_p, u):
-    """The destination of a move out of ``p``, an out-edge chosen by weight."""
+    """The destination of a move out of ``p``, an out-edge chosen by weight.
+
+    Written without ``break`` or early ``return``: with one way out, numba
+    drops the reference counting of the array arguments (atomic operations
+    that cost more than the search), also where the function is inlined.
+    """
     target = u * wout_p
     acc = 0.0
     last = -1
-    for e in range(out_ptr[p], out_ptr[p + 1]):
+    e = out_ptr[p]
+    end = out_ptr[p + 1]
+    while e < end:
         if out_w[e] > 0.0:
             acc += out_w[e]
             last = out_dst[e]
             if target < acc:
-                return last
+                end = e
+        e += 1
     return last
 
 
