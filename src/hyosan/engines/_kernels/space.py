@@ -37,7 +37,7 @@ def partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w):
     return X[p * nc + c] + neighbour_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def reaction_rates(
     p, xs, off, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, exact, a, row
 ):
@@ -46,6 +46,10 @@ def reaction_rates(
     The patch's own counts are ``xs[off : off + C]`` (``X`` itself at ``p * C``,
     or a copy being advanced); ``X`` holds the neighbours' for coupled
     reactions. Offsets rather than slices keep the hot loop free of views.
+    Written with one exit and no calls to other numba functions (the
+    neighbours' sum is ``neighbour_count``'s, written out): so numba drops the
+    reference counting of the array arguments, which costs more than the
+    arithmetic (see ``pick_edge``). Callers in hot loops call it, not inline it.
     """
     nc = in_n.shape[0]
     n_total = 0.0
@@ -59,7 +63,11 @@ def reaction_rates(
         if law[j] >= 2 and v != 0.0:
             b = xs[off + r2[j]]
             if coupled[j]:
-                b += neighbour_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+                nb = 0.0
+                for e in range(out_ptr[p], out_ptr[p + 1]):
+                    if out_w[e] > 0.0:
+                        nb += coupling * X[out_dst[e] * nc + r2[j]]
+                b += nb
             elif exact and r1[j] == r2[j]:
                 b -= 1.0
             v *= b
@@ -105,27 +113,12 @@ def pick_index(a, row, n, target):
 
 
 @njit(cache=True)
-def pick_neighbour(p, c, X, nc, coupling, out_ptr, out_dst, out_w, target):
-    """The out-neighbour whose weighted count ``target`` falls in (the last live one at the top)."""
-    acc = 0.0
-    last = p
-    for e in range(out_ptr[p], out_ptr[p + 1]):
-        if out_w[e] > 0.0:
-            w = coupling * X[out_dst[e] * nc + c]
-            if w > 0.0:
-                acc += w
-                last = out_dst[e]
-                if target < acc:
-                    return last
-    return last
-
-
-@njit(cache=True)
 def pick_partner(p, c, X, nc, coupling, out_ptr, out_dst, out_w, u):
     """The patch of a coupled reaction's second reactant, for ``u`` uniform on [0, 1).
 
-    The choice of ``pick_neighbour`` after ``neighbour_count``, written out
-    without calls or early exits (see ``pick_edge``).
+    The patch itself by its own count, else an open out-neighbour by its
+    weighted count (the last live one at the top), written out without calls
+    or early exits (see ``pick_edge``).
     """
     own = X[p * nc + c]
     b = 0.0
@@ -147,14 +140,6 @@ def pick_partner(p, c, X, nc, coupling, out_ptr, out_dst, out_w, u):
                     end = e
         e += 1
     return q
-
-
-@njit(cache=True)
-def share(n, w, rest, rng):
-    """How many of ``n`` fall in a part of weight ``w`` out of ``rest`` (binomial splitting)."""
-    if w >= rest:
-        return n
-    return float(rng.binomial(int(n), w / rest))
 
 
 @njit(cache=True)

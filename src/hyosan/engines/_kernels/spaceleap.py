@@ -11,7 +11,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hyosan.engines._kernels.space import partner_count, patch_channels
+from hyosan.engines._kernels.space import reaction_rates
 
 EXACT_BELOW = 100.0
 """A patch whose leap bound is shorter than the step runs exact instead when it expects
@@ -47,15 +47,6 @@ def leap_orders(law, r1, r2, nc):
     return g
 
 
-@njit(cache=True, inline="always")
-def patch_rate(a, p, nr):
-    """Patch ``p``'s total reaction propensity."""
-    a0p = 0.0
-    for j in range(nr):
-        a0p += a[p, j]
-    return a0p
-
-
 @njit(cache=True)
 def refresh(
     cand, n_cand, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, mob,
@@ -65,14 +56,21 @@ def refresh(
 
     Returns ``(n_ids, a0)``, the number of live patches and their total rate.
     """
+    nc = mob.shape[0]
+    nr = k.shape[0]
     a0 = 0.0
     n_ids = 0
     for i in range(n_cand):
         p = cand[i]
-        sp = patch_channels(
-            p, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, mob, wout,
-            True, a,
+        base = p * nc
+        sp = reaction_rates(
+            p, X, base, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w,
+            True, a, p,
         )  # fmt: skip
+        for c in range(nc):  # patch_channels' movement channels
+            v = mob[c] * wout[p] * X[base + c]
+            a[p, nr + c] = v
+            sp += v
         if sp > 0.0:
             ids[n_ids] = p
             n_ids += 1
@@ -131,8 +129,11 @@ def plan_patches(
                 if chg_a[j, c] < 0.0 and X[base + c] < -chg_a[j, c] * n_critical[c]:
                     exact[p] = True
                 if coupled[j] and chg_b[j, c] < 0.0:
-                    pool = partner_count(p, c, X, nc, coupling, out_ptr, out_dst, out_w)
-                    if pool < -chg_b[j, c] * n_critical[c]:
+                    nb = 0.0  # partner_count, written out
+                    for e in range(out_ptr[p], out_ptr[p + 1]):
+                        if out_w[e] > 0.0:
+                            nb += coupling * X[out_dst[e] * nc + c]
+                    if X[base + c] + nb < -chg_b[j, c] * n_critical[c]:
                         exact[p] = True
         if exact[p]:
             continue
@@ -168,12 +169,18 @@ def choose_leap(h, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert):
     for i in range(n_ids):
         p = ids[i]
         if not exact[p] and bound_p[p] < h:
-            if convert and patch_rate(a, p, nr) * h <= EXACT_BELOW:
+            a0p = 0.0  # the patch's reaction propensity
+            for j in range(nr):
+                a0p += a[p, j]
+            if convert and a0p * h <= EXACT_BELOW:
                 exact[p] = True
             else:
                 tau = min(tau, bound_p[p])
     for i in range(n_ids):
         p = ids[i]
         if not exact[p]:
-            exact[p] = patch_rate(a, p, nr) * tau < n_ssa
+            a0p = 0.0
+            for j in range(nr):
+                a0p += a[p, j]
+            exact[p] = a0p * tau < n_ssa
     return tau

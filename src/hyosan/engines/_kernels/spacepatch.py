@@ -14,40 +14,36 @@ import math
 
 from numba import njit
 
-from hyosan.engines._kernels.space import (
-    neighbour_count,
-    partner_count,
-    pick_index,
-    pick_neighbour,
-    reaction_rates,
-    share,
-)
-
 
 @njit(cache=True)
 def to_partners(p, j, n, X, nc, r2, chg_b, coupling, out_ptr, out_dst, out_w, dX, rng):
-    """Apply the partner changes of ``n`` firings of coupled reaction ``j`` in patch ``p``."""
-    rest = partner_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
+    """Apply the partner changes of ``n`` firings of coupled reaction ``j`` in patch ``p``.
+
+    The pool is ``partner_count``'s; each part (the patch, then each open
+    neighbour) takes a binomial share of the firings left, in proportion to
+    its weighted count. Written out with one exit and no calls to other numba
+    functions (see ``exact_patch``).
+    """
+    c2 = r2[j]
+    nb = 0.0
+    for e in range(out_ptr[p], out_ptr[p + 1]):
+        if out_w[e] > 0.0:
+            nb += coupling * X[out_dst[e] * nc + c2]
+    rest = X[p * nc + c2] + nb
     left = n
-    for e in range(out_ptr[p] - 1, out_ptr[p + 1]):
-        if left <= 0.0:
-            return
-        if e < out_ptr[p]:
-            q = p
-            w = X[p * nc + r2[j]]
-        else:
-            if out_w[e] <= 0.0:
-                continue
+    for e in range(out_ptr[p] - 1, out_ptr[p + 1]):  # the patch itself, then its neighbours
+        q = p
+        w = X[p * nc + c2]
+        if e >= out_ptr[p]:
             q = out_dst[e]
-            w = coupling * X[q * nc + r2[j]]
-        if w <= 0.0:
-            continue
-        m = share(left, w, rest, rng)
-        left -= m
-        rest -= w
-        for c in range(nc):
-            if chg_b[j, c] != 0.0:
-                dX[q * nc + c] += chg_b[j, c] * m
+            w = coupling * X[q * nc + c2] if out_w[e] > 0.0 else 0.0
+        if w > 0.0 and left > 0.0:
+            m = left if w >= rest else float(rng.binomial(int(left), w / rest))
+            left -= m
+            rest -= w
+            for c in range(nc):
+                if chg_b[j, c] != 0.0:
+                    dX[q * nc + c] += chg_b[j, c] * m
 
 
 @njit(cache=True)
@@ -57,7 +53,13 @@ def exact_patch(
 ):  # fmt: skip
     """The direct method in patch ``p`` over ``tau``, neighbours frozen; returns the events.
 
-    ``xl`` (C) and ``al`` (1 x R) are work arrays.
+    ``xl`` (C) and ``al`` (1 x R) are work arrays. The rates are
+    ``reaction_rates``' (exact), the reaction ``pick_index``'s, the partner's
+    patch ``pick_partner``'s but from the patch's advanced own count, all
+    written out: with one exit, no ``break`` and no calls to other numba
+    functions, numba drops the reference counting of the array arguments, which
+    would otherwise cost more than the events (see ``pick_edge``). A test keeps
+    them equal to the bit.
     """
     nr = k.shape[0]
     nc = chg_a.shape[1]
@@ -65,49 +67,75 @@ def exact_patch(
         xl[c] = X[p * nc + c]
     s = 0.0
     events = 0
-    while True:
-        a0 = reaction_rates(
-            p,
-            xl,
-            0,
-            X,
-            k,
-            law,
-            r1,
-            r2,
-            in_n,
-            coupled,
-            coupling,
-            out_ptr,
-            out_dst,
-            out_w,
-            True,
-            al,
-            0,
-        )
-        if a0 <= 0.0:
-            break
-        s -= math.log(1.0 - rng.random()) / a0
-        if s >= tau:
-            break
-        j = pick_index(al, 0, nr, rng.random() * a0)
+    going = True
+    while going:
+        n_total = 0.0
         for c in range(nc):
-            xl[c] += chg_a[j, c]
-        if coupled[j]:
-            own = xl[r2[j]]
-            nb = neighbour_count(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w)
-            u = rng.random() * (own + nb)
-            q = (
-                p
-                if u < own
-                else pick_neighbour(p, r2[j], X, nc, coupling, out_ptr, out_dst, out_w, u - own)
-            )
+            n_total += in_n[c] * xl[c]
+        a0 = 0.0
+        for j in range(nr):
+            v = k[j]
+            if law[j] >= 1:
+                v *= xl[r1[j]]
+            if law[j] >= 2 and v != 0.0:
+                b = xl[r2[j]]
+                if coupled[j]:
+                    nb = 0.0
+                    for e in range(out_ptr[p], out_ptr[p + 1]):
+                        if out_w[e] > 0.0:
+                            nb += coupling * X[out_dst[e] * nc + r2[j]]
+                    b += nb
+                elif r1[j] == r2[j]:
+                    b -= 1.0
+                v *= b
+                if law[j] == 3:
+                    v = v / n_total if n_total > 0.0 else 0.0
+            al[0, j] = v
+            a0 += v
+        going = not a0 <= 0.0
+        if going:
+            s -= math.log(1.0 - rng.random()) / a0
+            going = not s >= tau
+        if going:
+            target = rng.random() * a0
+            acc = al[0, 0]
+            j = 0
+            while j < nr - 1 and not acc > target:
+                j += 1
+                acc += al[0, j]
+            while al[0, j] == 0.0:
+                j -= 1
             for c in range(nc):
-                if q == p:
-                    xl[c] += chg_b[j, c]
-                else:
-                    dX[q * nc + c] += chg_b[j, c]
-        events += 1
+                xl[c] += chg_a[j, c]
+            if coupled[j]:
+                c2 = r2[j]
+                own = xl[c2]
+                nb = 0.0
+                for e in range(out_ptr[p], out_ptr[p + 1]):
+                    if out_w[e] > 0.0:
+                        nb += coupling * X[out_dst[e] * nc + c2]
+                u = rng.random() * (own + nb)
+                q = p
+                if not u < own:  # an open neighbour, by weighted count
+                    target = u - own
+                    acc = 0.0
+                    e = out_ptr[p]
+                    end = out_ptr[p + 1]
+                    while e < end:
+                        if out_w[e] > 0.0:
+                            w = coupling * X[out_dst[e] * nc + c2]
+                            if w > 0.0:
+                                acc += w
+                                q = out_dst[e]
+                                if target < acc:
+                                    end = e
+                        e += 1
+                for c in range(nc):
+                    if q == p:
+                        xl[c] += chg_b[j, c]
+                    else:
+                        dX[q * nc + c] += chg_b[j, c]
+            events += 1
     for c in range(nc):
         dX[p * nc + c] += xl[c] - X[p * nc + c]
     return events

@@ -78,7 +78,7 @@ from numba import njit
 
 from hyosan.engines._kernels.conditions import credit, first_holding, region_sums
 from hyosan.engines._kernels.direct import record_until
-from hyosan.engines._kernels.space import out_weights, share
+from hyosan.engines._kernels.space import out_weights
 from hyosan.engines._kernels.spaceleap import (
     choose_leap,
     leap_orders,
@@ -189,14 +189,11 @@ def _walk(tau, X, mob, wout, out_ptr, out_dst, out_w, dX, ids, n_ids, rng):
             rest = wout[p]
             for e in range(out_ptr[p], out_ptr[p + 1]):
                 w = out_w[e]
-                if w <= 0.0:
-                    continue
-                m = share(left, w, rest, rng)
-                dX[out_dst[e] * nc + c] += m
-                left -= m
-                rest -= w
-                if left <= 0.0:
-                    break
+                if w > 0.0 and left > 0.0:  # binomial splitting
+                    m = left if w >= rest else float(rng.binomial(int(left), w / rest))
+                    dX[out_dst[e] * nc + c] += m
+                    left -= m
+                    rest -= w
     return moves
 
 
