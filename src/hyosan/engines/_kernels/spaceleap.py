@@ -79,22 +79,21 @@ def refresh(
 
 
 @njit(cache=True)
-def neighbourhood(ids, n_ids, out_ptr, out_dst, mark, stamp, into):
-    """The patches ``ids[:n_ids]`` and their out-neighbours, each once, into ``into``.
+def gather(patches, n, out_ptr, out_dst, with_neighbours, mark, stamp, into, n_into):
+    """Add ``patches[:n]`` (and their out-neighbours) to ``into[n_into:]``, each once.
 
-    ``mark`` holds, per patch, the last ``stamp`` that listed it; ``stamp``
-    must be new. Returns their number.
+    ``mark`` holds, per patch, the last ``stamp`` that listed it; a patch
+    marked with ``stamp`` already is not added again. Returns the new length.
     """
-    n = 0
-    for i in range(n_ids):
-        p = ids[i]
-        for e in range(out_ptr[p] - 1, out_ptr[p + 1]):
-            q = p if e < out_ptr[p] else out_dst[e]
-            if mark[q] != stamp:
-                mark[q] = stamp
-                into[n] = q
-                n += 1
-    return n
+    for i in range(n):
+        q = patches[i]
+        for e in range(out_ptr[q] - 1, out_ptr[q + 1] if with_neighbours else out_ptr[q]):
+            r = q if e < out_ptr[q] else out_dst[e]
+            if mark[r] != stamp:
+                mark[r] = stamp
+                into[n_into] = r
+                n_into += 1
+    return n_into
 
 
 @njit(cache=True)

@@ -81,8 +81,8 @@ from hyosan.engines._kernels.direct import record_until
 from hyosan.engines._kernels.space import out_weights
 from hyosan.engines._kernels.spaceleap import (
     choose_leap,
+    gather,
     leap_orders,
-    neighbourhood,
     plan_patches,
     refresh,
     sparse_changes,
@@ -236,20 +236,6 @@ def _react_checked(
 
 
 @njit(cache=True)
-def _collect(patches, n, out_ptr, out_dst, with_neighbours, seen, stamp, into, n_into):
-    """Add ``patches[:n]`` (and out-neighbours) not yet ``seen`` at ``stamp`` to ``into``."""
-    for i in range(n):
-        q = patches[i]
-        for e in range(out_ptr[q] - 1, out_ptr[q + 1] if with_neighbours else out_ptr[q]):
-            r = q if e < out_ptr[q] else out_dst[e]
-            if seen[r] != stamp:
-                seen[r] = stamp
-                into[n_into] = r
-                n_into += 1
-    return n_into
-
-
-@njit(cache=True)
 def space_tau_run(
     X,
     t,
@@ -351,9 +337,9 @@ def space_tau_run(
             tau = t_cap - t
         stamp += 1
         steps += 1
-        n_changed = neighbourhood(ids, n_ids, out_ptr, out_dst, mark, stamp, changed)
+        n_changed = gather(ids, n_ids, out_ptr, out_dst, True, mark, stamp, changed, 0)
         # the next candidates: every patch this step changes (with coupling, their neighbours)
-        n_cand = _collect(changed, n_changed, out_ptr, out_dst, any_coupled, seen, steps, cand, 0)
+        n_cand = gather(changed, n_changed, out_ptr, out_dst, any_coupled, seen, steps, cand, 0)
         while True:  # a count below zero: the whole step is halved
             done, ok = _react_checked(
                 tau / parts, X, a, exact, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled,
@@ -383,8 +369,8 @@ def space_tau_run(
             )  # fmt: skip
             h = choose_leap(left, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert)
             stamp += 1
-            n_changed = neighbourhood(ids, n_ids, out_ptr, out_dst, mark, stamp, changed)
-            n_cand = _collect(
+            n_changed = gather(ids, n_ids, out_ptr, out_dst, True, mark, stamp, changed, 0)
+            n_cand = gather(
                 changed, n_changed, out_ptr, out_dst, any_coupled, seen, steps, cand, n_cand
             )
             while True:
