@@ -60,8 +60,7 @@ def main() -> None:
         tau = humans_left(args.size, args.runs, TauLeap(eps=eps), 8)
         wall = time.perf_counter() - start
         diff = [
-            (tau[:, d].mean() - exact[:, d].mean())
-            / np.hypot(_se(tau[:, d]), _se(exact[:, d]))
+            (tau[:, d].mean() - exact[:, d].mean()) / np.hypot(_se(tau[:, d]), _se(exact[:, d]))
             for d in DAYS
         ]
         z = ", ".join(f"{v:+.1f}" for v in diff)
