@@ -52,13 +52,18 @@ class Conditions:
             shape = (len(compartments), n_patches)
             if shape not in _NONE:
                 _NONE.clear()
-                _NONE[shape] = cls(
-                    np.zeros((0, shape[0])),
-                    np.zeros(0, dtype=np.int64),
-                    np.zeros(0),
-                    np.ones((0, n_patches)),
-                )
+                _NONE[shape] = cls._arrays(conditions, compartments, world, n_patches)
             return _NONE[shape]
+        return cls._arrays(conditions, compartments, world, n_patches)
+
+    @classmethod
+    def _arrays(
+        cls,
+        conditions: list[Condition],
+        compartments: tuple[str, ...],
+        world: World | None,
+        n_patches: int,
+    ) -> Conditions:
         w = np.zeros((len(conditions), len(compartments)))
         m = np.ones((len(conditions), n_patches))
         for c, cond in enumerate(conditions):

@@ -327,8 +327,9 @@ def space_tau_run(
         # reactions in two halves around the moves only where a patch's bound would
         # shorten the step the moves allow; else one leap, then the moves
         split = False
-        for i in range(n_ids):
-            split = split or (moving and not exact[ids[i]] and bound_p[ids[i]] < target)
+        if moving:
+            for i in range(n_ids):
+                split = split or (not exact[ids[i]] and bound_p[ids[i]] < target)
         parts = 2.0 if split else 1.0
         first = choose_leap(target / parts, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert)
         tau = parts * first
