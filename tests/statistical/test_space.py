@@ -7,6 +7,8 @@
   and the cells' outcomes are uncorrelated.
 - Spatial tau-leaping at ``eps = 0.003`` equals the NSM in distribution on a
   two-cell lattice with movement and coupling.
+- Spatial tau-leaping at ``eps = 0.01`` equals the NSM in distribution where
+  dense patches leap on their own (the series' model, no coupling).
 - Movement alone: every individual is an independent two-state Markov chain,
   so a patch's count is binomial with a known mean that relaxes to the
   stationary, weight-proportional share; the NSM's mean and variance match it
@@ -20,9 +22,9 @@ Two-sample comparisons use :func:`hyosan.testing.compare_samples` (Welch,
 Kolmogorov-Smirnov, Anderson-Darling) at ``ALPHA = 0.001`` each; comparisons
 with an exact law are z-tests at the two-sided ``ALPHA`` quantile, with
 standard errors computed from the law (binomial moments), not estimated.
-There are 30 such p-values in the tests expected to pass (6 + 7 + 9 + 8), so
-the chance that any one fails while the engines are right is below
-30 x 0.001 = 3% for a random choice of seeds (the seeds are fixed, so a run
+There are 45 such p-values in the tests expected to pass (6 + 7 + 9 + 15 +
+8), so the chance that any one fails while the engines are right is below
+45 x 0.001 = 4.5% for a random choice of seeds (the seeds are fixed, so a run
 repeats exactly).
 
 Tau-leaping is tested at a small eps: at the default ``eps = 0.03`` its known
@@ -194,6 +196,46 @@ def test_space_tau_at_eps_0_003_matches_nsm_on_a_lattice_with_movement() -> None
         ("final size", lambda x: x[:, -1, :, 2].sum(axis=1)),
         ("final size in cell 1", lambda x: x[:, -1, 1, 2]),
         ("peak day in cell 1", lambda x: times[x[:, :, 1, 1].argmax(axis=1)]),
+    ):
+        a, b = f(tau), f(exact)
+        _check_power(a, b)
+        cmp = compare_samples(a, b, alpha=ALPHA)
+        assert cmp.agree, f"{name}: " + cmp.describe()
+
+
+def test_space_tau_patches_leaping_on_their_own_match_nsm() -> None:
+    """The series' model on a 1 x 2 lattice of 20,000 people per cell, 50 zombies in cell 0,
+    zombies moving at 0.01 and hybrids at 0.005 per hour, no coupling: tau (eps = 0.01) =
+    NSM in distribution.
+
+    Without coupled reactions a patch whose bound is shorter than the step
+    leaps on its own (``spacepatch.leap_patch``); here that is where most
+    events fire: 77% of them at this eps, measured with an instrumented copy
+    of the kernel (at eps = 0.003 under 1%). The rare hybrids make the
+    hybrid fights critical reactions, which fire at most once a leap.
+    Outcomes: humans at hour 4, the hour cell 1 falls to half its humans,
+    hybrids made, the dead, zombies at hour 10. The hybrids (sd ~ 14, 2% of
+    199) need the most runs, about 430; 500 runs resolve 4.13 * 14 sqrt(2/500)
+    = 3.7 hybrids. With 2000 runs per engine no outcome differed by 1 SE of
+    the difference at this eps; at eps = 0.03 humans at hours 4 and 8 were
+    2.0 SE high, as with the kernel before patches leapt on their own (2.4).
+    """
+    aouad = builtin_model("aouad")
+    setup = WorldSetup(World.lattice(np.full((1, 2), 20000.0)), movement={"Z": 0.01, "H": 0.005})
+    x0 = np.zeros((2, 6))
+    x0[:, 0] = 20000.0
+    x0[0, 0] -= 50.0
+    x0[0, 3] = 50.0
+    times = np.linspace(0.0, 30.0, 121)
+    runs = 500
+    exact = _paths(aouad, aouad.defaults, x0, times, DirectSSA(), runs, 121, setup)
+    tau = _paths(aouad, aouad.defaults, x0, times, TauLeap(eps=0.01), runs, 122, setup)
+    for name, f in (
+        ("humans at hour 4", lambda x: x[:, 16, :, 0].sum(axis=1)),
+        ("hour cell 1 is half eaten", lambda x: times[(x[:, :, 1, 0] < 10000.0).argmax(axis=1)]),
+        ("hybrids", lambda x: x[:, -1, :, 4].sum(axis=1)),
+        ("dead", lambda x: x[:, -1, :, 5].sum(axis=1)),
+        ("zombies at hour 10", lambda x: x[:, 40, :, 3].sum(axis=1)),
     ):
         a, b = f(tau), f(exact)
         _check_power(a, b)

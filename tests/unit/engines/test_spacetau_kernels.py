@@ -24,8 +24,8 @@ from hyosan.engines._kernels.space import (
     pick_index,
     reaction_rates,
 )
-from hyosan.engines._kernels.spaceleap import refresh
-from hyosan.engines._kernels.spacepatch import exact_patch, to_partners
+from hyosan.engines._kernels.spaceleap import leap_orders, refresh, sparse_changes
+from hyosan.engines._kernels.spacepatch import exact_patch, leap_patch, to_partners
 from hyosan.engines._kernels.spacetau import _walk
 from hyosan.model import builtin_model, compile_model
 from hyosan.space import CompiledSpace, World, compile_space
@@ -99,8 +99,10 @@ def test_exact_patch_is_the_direct_method_by_the_shared_helpers(coupling: float)
             n = _exact_by_helpers(cs, p, 0.5, X, want, Generator(PCG64(seed)))
             total += n
             for fn in (exact_patch, exact_patch.py_func):
-                dX, xl, al = np.zeros_like(X), np.zeros(nc), np.zeros((1, m.n_reactions))
+                dX, al = np.zeros_like(X), np.zeros((1, m.n_reactions))
+                xl = X[p * nc : (p + 1) * nc].copy()  # the caller sets the start, writes the end
                 got = fn(p, 0.5, X, *arrays, *edges, dX, xl, al, Generator(PCG64(seed)))
+                dX[p * nc : (p + 1) * nc] += xl - X[p * nc : (p + 1) * nc]
                 assert got == n
                 np.testing.assert_array_equal(dX, want)
     assert total > 100
@@ -164,3 +166,43 @@ def test_refresh_gives_patch_channels_rates_to_the_bit(coupling: float) -> None:
         live = [p for p in range(cs.n_patches) if sums[p] > 0.0]
         assert ids[:n_ids].tolist() == live and 0 not in live
         assert a0 == sum(sums[p] for p in live)
+
+
+def test_leap_patch_equals_py_func_and_keeps_people() -> None:
+    """``leap_patch`` in a crowded patch: compiled equals Python to the bit, counts stay whole
+    and non-negative, and the series' model keeps everyone.
+
+    Hybrids start at 3, so their fights are critical reactions (fired at most
+    once a leap); with 20,000 humans, 3,000 zombies and the bitten near their
+    steady state (bites / sigma) the patch leaps through thousands of events.
+    """
+    cs = _space("aouad", 0.0)
+    m, nc, nr = cs.model, cs.n_compartments, cs.model.n_reactions
+    g = leap_orders(m.law, m.r1, m.r2, nc)
+    nz_n, nz_c = sparse_changes(cs.chg_a, cs.chg_b)
+    arrays = (m.k, m.law, m.r1, m.r2, m.in_n, cs.chg_a, cs.chg_b, nz_n, nz_c, cs.coupled)
+    edges = (cs.coupling, cs.out_ptr, cs.out_dst, cs.out_w)
+    n_critical = np.full(nc, 10.0)
+    X = np.zeros(cs.n_patches * nc)
+    start = np.array([20000.0, 600.0, 0.0, 3000.0, 3.0, 0.0])  # S E Ez Z H D
+    X[:nc] = start
+    fired = []
+    for seed in range(5):
+        got = []
+        for fn in (leap_patch, leap_patch.py_func):
+            xl = start.copy()
+            work = (np.zeros((1, nr)), np.zeros(nc), np.zeros(nr, dtype=np.int64))
+            zeros = (np.zeros(nc), np.zeros(nc))
+            events, used = fn(
+                0, 0.5, X, *arrays, *edges, g, 0.03, n_critical, 10.0, xl, *work, *zeros,
+                Generator(PCG64(seed)),
+            )  # fmt: skip
+            got.append((events, used, xl))
+        (events, used, xl), (events_py, used_py, xl_py) = got
+        assert (events, used) == (events_py, used_py)
+        np.testing.assert_array_equal(xl, xl_py)
+        assert xl.min() >= 0.0 and np.array_equal(xl, np.round(xl))
+        assert xl.sum() == start.sum()
+        assert 0.0 < used <= 0.5
+        fired.append(events)
+    assert min(fired) > 1000

@@ -114,7 +114,6 @@ def plan_patches(
     for i in range(n_ids):
         p = ids[i]
         exact[p] = False
-        tau = math.inf
         base = p * nc
         n_live = 0
         for j in range(nr):
@@ -134,50 +133,69 @@ def plan_patches(
                             nb += coupling * X[out_dst[e] * nc + c]
                     if X[base + c] + nb < -chg_b[j, c] * n_critical[c]:
                         exact[p] = True
-        if exact[p]:
-            continue
-        for q in range(n_live):  # partner changes counted here, for the bound only
-            j = live[q]
-            for m in range(nz_n[j]):
-                c = nz_c[j, m]
-                v = chg_a[j, c] + chg_b[j, c]
-                mu[c] += v * a[p, j]
-                s2[c] += v * v * a[p, j]
-        for c in range(nc):
-            if g[c] != 0.0 and (mu[c] != 0.0 or s2[c] > 0.0):
-                bound = max(eps * X[base + c] / g[c], 1.0)
-                if mu[c] != 0.0:
-                    tau = min(tau, bound / abs(mu[c]))
-                if s2[c] > 0.0:
-                    tau = min(tau, bound * bound / s2[c])
-            mu[c] = 0.0
-            s2[c] = 0.0
-        bound_p[p] = tau
+        if not exact[p]:
+            bound_p[p] = cao_bound(
+                X, base, a, p, live, n_live, g, chg_a, chg_b, nz_n, nz_c, eps, mu, s2
+            )
 
 
 @njit(cache=True)
-def choose_leap(h, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert):
-    """The reaction leap, at most ``h``; marks the patches that run it exact.
+def cao_bound(xs, off, a, row, live, n_live, g, chg_a, chg_b, nz_n, nz_c, eps, mu, s2):
+    """Cao et al.'s leap bound (their eq. 32) for one patch.
 
-    A leaping patch whose bound is shorter runs exact instead if ``convert``
-    and it expects at most ``EXACT_BELOW`` events in ``h``, else it shortens
-    the leap; then a patch that expects fewer than ``n_ssa`` events runs
-    exact (leaping pays only where many events are due).
+    The patch's counts are ``xs[off : off + C]`` and its live reactions
+    ``live[:n_live]``, with propensities ``a[row, j]``; a coupled reaction's
+    partner changes count as the patch's own, for the bound only. ``mu`` and
+    ``s2`` (C) are work arrays, zero on entry and on return. Written with one
+    exit and no calls (see ``reaction_rates``).
+    """
+    tau = math.inf
+    for q in range(n_live):
+        j = live[q]
+        for m in range(nz_n[j]):
+            c = nz_c[j, m]
+            v = chg_a[j, c] + chg_b[j, c]
+            mu[c] += v * a[row, j]
+            s2[c] += v * v * a[row, j]
+    for c in range(g.shape[0]):
+        if g[c] != 0.0 and (mu[c] != 0.0 or s2[c] > 0.0):
+            bound = max(eps * xs[off + c] / g[c], 1.0)
+            if mu[c] != 0.0:
+                tau = min(tau, bound / abs(mu[c]))
+            if s2[c] > 0.0:
+                tau = min(tau, bound * bound / s2[c])
+        mu[c] = 0.0
+        s2[c] = 0.0
+    return tau
+
+
+@njit(cache=True)
+def choose_leap(h, a, nr, exact, own, bound_p, ids, n_ids, n_ssa, convert):
+    """The reaction leap, at most ``h``; marks the patches that run exact or leap on their own.
+
+    If ``convert`` (no coupled reactions), a patch with a critical reaction
+    (marked exact by ``plan_patches``) or a bound shorter than ``h`` runs
+    exact if it expects at most ``EXACT_BELOW`` events in ``h``, else it
+    leaps on its own (``own``, ``spacepatch.leap_patch``); the leap stays
+    ``h``. Otherwise a bound shorter than ``h`` shortens the leap. Then a
+    patch that expects fewer than ``n_ssa`` events runs exact (leaping pays
+    only where many events are due).
     """
     tau = h
     for i in range(n_ids):
         p = ids[i]
-        if not exact[p] and bound_p[p] < h:
+        own[p] = False
+        if convert and (exact[p] or bound_p[p] < h):
             a0p = 0.0  # the patch's reaction propensity
             for j in range(nr):
                 a0p += a[p, j]
-            if convert and a0p * h <= EXACT_BELOW:
-                exact[p] = True
-            else:
-                tau = min(tau, bound_p[p])
+            own[p] = a0p * h > EXACT_BELOW
+            exact[p] = not own[p]
+        elif not exact[p] and bound_p[p] < h:
+            tau = min(tau, bound_p[p])
     for i in range(n_ids):
         p = ids[i]
-        if not exact[p]:
+        if not exact[p] and not own[p]:
             a0p = 0.0
             for j in range(nr):
                 a0p += a[p, j]

@@ -1,11 +1,13 @@
-"""One patch over one leap of spatial tau-leaping: exact events, or Poisson partners.
+"""One patch over one leap of spatial tau-leaping: exact events, its own leaps, or Poisson partners.
 
 ``exact_patch`` runs the direct method inside one patch for the length of a
 leap, its neighbours' counts frozen at the start of the step (the patches
-where counts are small, see ``spacetau``); ``to_partners`` spreads the
-partner changes of a leap's firings of a coupled reaction over the
-neighbourhood by binomial splitting. Both write changes into ``dX`` and never
-into ``X``.
+where counts are small, see ``spacetau``); ``leap_patch`` runs adaptive
+tau-leaping inside one patch, in leaps of its own (models without coupled
+reactions, where a patch's reactions read only its own counts);
+``to_partners`` spreads the partner changes of a leap's firings of a coupled
+reaction over the neighbourhood by binomial splitting. They advance a copy of
+the patch's counts or write changes into ``dX``, never into ``X``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 import math
 
 from numba import njit
+
+from hyosan.engines._kernels.space import reaction_rates
+from hyosan.engines._kernels.spaceleap import cao_bound
 
 
 @njit(cache=True)
@@ -53,7 +58,9 @@ def exact_patch(
 ):  # fmt: skip
     """The direct method in patch ``p`` over ``tau``, neighbours frozen; returns the events.
 
-    ``xl`` (C) and ``al`` (1 x R) are work arrays. The rates are
+    The patch's counts start in ``xl`` (C), set by the caller, and end there;
+    partner changes in other patches go into ``dX``. ``al`` (1 x R) is a work
+    array. The rates are
     ``reaction_rates``' (exact), the reaction ``pick_index``'s, the partner's
     patch ``pick_partner``'s but from the patch's advanced own count, all
     written out: with one exit, no ``break`` and no calls to other numba
@@ -63,8 +70,6 @@ def exact_patch(
     """
     nr = k.shape[0]
     nc = chg_a.shape[1]
-    for c in range(nc):
-        xl[c] = X[p * nc + c]
     s = 0.0
     events = 0
     going = True
@@ -136,6 +141,100 @@ def exact_patch(
                     else:
                         dX[q * nc + c] += chg_b[j, c]
             events += 1
-    for c in range(nc):
-        dX[p * nc + c] += xl[c] - X[p * nc + c]
     return events
+
+
+@njit(cache=True)
+def leap_patch(
+    p, h, X, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling, out_ptr, out_dst,
+    out_w, g, eps, n_critical, n_ssa, xl, al, dl, live, mu, s2, rng,
+):  # fmt: skip
+    """Adaptive tau-leaping in patch ``p`` alone, from the counts in ``xl``, for up to ``h``.
+
+    Only for models without coupled reactions: there a patch's reactions read
+    only its own counts, so between two moves each patch can leap on its own,
+    and a patch whose bound is shorter than the world's step leaps in leaps of
+    its own bound rather than shortening every patch's step. Each leap is
+    Cao, Gillespie & Petzold's (as ``tauleap``'s): a reaction that could
+    exhaust a reactant within ``n_critical[c]`` firings is critical and fires
+    at most once, at an exponential time; the others fire Poisson numbers
+    over the smaller of that time and their bound; a leap in which a count
+    would go below zero is halved and drawn again. It stops where a leap
+    would cover fewer than ``n_ssa`` events; the caller runs the rest exact.
+    ``xl`` ends at the counts reached; ``al`` (1 x R), ``dl`` (C), ``live``
+    (R), ``mu`` and ``s2`` (C, zero) are work arrays. Returns
+    ``(events, time leapt)``.
+    """
+    nr = k.shape[0]
+    nc = xl.shape[0]
+    used = 0.0
+    events = 0
+    going = h > 0.0
+    while going:
+        a0 = reaction_rates(
+            p, xl, 0, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr, out_dst, out_w, True,
+            al, 0,
+        )  # fmt: skip
+        n_live = 0  # the live reactions, non-critical first, critical from the end
+        n_crit = 0
+        a_crit = 0.0
+        for j in range(nr):
+            if al[0, j] > 0.0:
+                critical = False
+                for m in range(nz_n[j]):
+                    c = nz_c[j, m]
+                    if chg_a[j, c] < 0.0 and xl[c] < -chg_a[j, c] * n_critical[c]:
+                        critical = True
+                if critical:
+                    n_crit += 1
+                    live[nr - n_crit] = j
+                    a_crit += al[0, j]
+                else:
+                    live[n_live] = j
+                    n_live += 1
+        rest = h - used
+        bound = cao_bound(xl, 0, al, 0, live, n_live, g, chg_a, chg_b, nz_n, nz_c, eps, mu, s2)
+        t1 = min(bound, rest)
+        going = a0 * t1 >= n_ssa
+        tl = t1
+        fired = 0
+        ok = not going
+        while not ok:
+            t2 = math.inf  # the next critical firing
+            if a_crit > 0.0:
+                t2 = -math.log(1.0 - rng.random()) / a_crit
+            tl = min(t1, t2)
+            fired = 0
+            for c in range(nc):
+                dl[c] = 0.0
+            for q in range(n_live):
+                j = live[q]
+                n = float(rng.poisson(al[0, j] * tl))
+                fired += int(n)
+                for m in range(nz_n[j]):
+                    c = nz_c[j, m]
+                    dl[c] += chg_a[j, c] * n
+            if t2 <= t1:  # one critical reaction, by propensity
+                target = rng.random() * a_crit
+                q = nr - 1
+                acc = al[0, live[q]]
+                while q > nr - n_crit and not acc > target:
+                    q -= 1
+                    acc += al[0, live[q]]
+                j = live[q]
+                fired += 1
+                for m in range(nz_n[j]):
+                    c = nz_c[j, m]
+                    dl[c] += chg_a[j, c]
+            ok = True
+            for c in range(nc):
+                ok = ok and xl[c] + dl[c] >= 0.0
+            if not ok:
+                t1 /= 2.0
+        if going:
+            for c in range(nc):
+                xl[c] += dl[c]
+            events += fired
+            used = h if tl >= rest else used + tl
+            going = used < h
+    return events, used

@@ -14,17 +14,23 @@ One step of length ``tau`` from the state ``X``:
    that two moves in one step stay rare) and never crosses an output time.
    A reaction leap keeps the expected relative change of every count in the
    leaping patches below ``eps`` (Cao et al.'s eq. 32, over their
-   reactions). A patch whose bound is shorter than the step runs exact
-   instead when it expects at most ``EXACT_BELOW`` reaction events in the
-   leap, so that a few patches with tens of zombies do not shorten the step
-   of the whole world; one that would cost more shortens it. Not with
-   coupled reactions: an exact patch reads its neighbours' counts frozen over
-   the leap, and there only their own bounds keep those counts from changing
-   much (measured: without this exception an infection peak reached through
-   coupling came 0.17 days late, 4.6 standard errors, in
-   ``tests/statistical/test_space.py``).
+   reactions). Without coupled reactions a patch's reactions read only its
+   own counts, so the few patches whose bound is shorter than the step (or
+   that have a critical reaction) do not shorten the step of the whole
+   world: each runs exact when it expects at most ``EXACT_BELOW`` reaction
+   events in the leap, else it leaps *on its own*, in leaps of its own
+   bound (``spacepatch.leap_patch``: Cao et al.'s leap, critical reactions
+   firing at most once at an exponential time, as in the well-mixed
+   ``tauleap``), and finishes exact where a leap would cover fewer than
+   ``n_ssa`` events. With coupled reactions such a patch shortens the step:
+   a patch running alone would read its neighbours' counts frozen over the
+   leap, and there only their own bounds keep those counts from changing
+   much (measured: an infection peak reached through coupling came 0.17
+   days late, 4.6 standard errors, in ``tests/statistical/test_space.py``,
+   when such patches ran exact).
 3. Reactions: a leaping patch fires Poisson numbers of each reaction; an
-   exact patch runs the direct method on its own counts. A coupled
+   exact patch runs the direct method on its own counts, a patch leaping on
+   its own its own leaps (then the direct method). A coupled
    reaction's partner is drawn from the neighbourhood by weighted count at
    the start of the leap (multinomially when leaping). If any count would go
    negative the leap is halved and drawn again.
@@ -87,41 +93,25 @@ from hyosan.engines._kernels.spaceleap import (
     refresh,
     sparse_changes,
 )
-from hyosan.engines._kernels.spacepatch import exact_patch, to_partners
+from hyosan.engines._kernels.spacepatch import exact_patch, leap_patch, to_partners
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
 
 @njit(cache=True)
 def _react(
-    tau,
-    X,
-    a,
-    exact,
-    k,
-    law,
-    r1,
-    r2,
-    in_n,
-    chg_a,
-    chg_b,
-    nz_n,
-    nz_c,
-    coupled,
-    coupling,
-    out_ptr,
-    out_dst,
-    out_w,
-    dX,
-    ids,
-    n_ids,
-    rng,
-):
+    tau, X, a, exact, own, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling,
+    out_ptr, out_dst, out_w, g, eps, n_critical, n_ssa, dX, ids, n_ids, rng,
+):  # fmt: skip
     """Step 3 of the module docstring: reaction changes over ``tau`` into ``dX``; events."""
     nr = k.shape[0]
     nc = chg_a.shape[1]
     events = 0
     xl = np.empty(nc)
     al = np.empty((1, nr))
+    dl = np.empty(nc)
+    live_j = np.empty(nr, dtype=np.int64)
+    mu = np.zeros(nc)
+    s2 = np.zeros(nc)
     for i in range(n_ids):
         p = ids[i]
         live = False
@@ -129,28 +119,24 @@ def _react(
             live = live or a[p, j] > 0.0
         if not live:  # nothing can react here during the step (neighbours frozen)
             continue
-        if exact[p]:
-            events += exact_patch(
-                p,
-                tau,
-                X,
-                k,
-                law,
-                r1,
-                r2,
-                in_n,
-                chg_a,
-                chg_b,
-                coupled,
-                coupling,
-                out_ptr,
-                out_dst,
-                out_w,
-                dX,
-                xl,
-                al,
-                rng,
-            )
+        if exact[p] or own[p]:  # the patch's counts advanced in xl, event by event or leap by leap
+            for c in range(nc):
+                xl[c] = X[p * nc + c]
+            used = 0.0
+            if own[p]:
+                more, used = leap_patch(
+                    p, tau, X, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling,
+                    out_ptr, out_dst, out_w, g, eps, n_critical, n_ssa, xl, al, dl, live_j, mu,
+                    s2, rng,
+                )  # fmt: skip
+                events += more
+            if used < tau:  # the rest exact
+                events += exact_patch(
+                    p, tau - used, X, k, law, r1, r2, in_n, chg_a, chg_b, coupled, coupling,
+                    out_ptr, out_dst, out_w, dX, xl, al, rng,
+                )  # fmt: skip
+            for c in range(nc):
+                dX[p * nc + c] += xl[c] - X[p * nc + c]
             continue
         for j in range(nr):
             if a[p, j] <= 0.0:
@@ -215,8 +201,8 @@ def _apply(X, dX, csum, cond_w, cond_m, changed, n_changed):
 
 @njit(cache=True)
 def _react_checked(
-    tau, X, a, exact, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling,
-    out_ptr, out_dst, out_w, dX, ids, n_ids, changed, n_changed, rng,
+    tau, X, a, exact, own, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling,
+    out_ptr, out_dst, out_w, g, eps, n_critical, n_ssa, dX, ids, n_ids, changed, n_changed, rng,
 ):  # fmt: skip
     """``_react`` into a cleared ``dX``; returns ``(events, ok)``: ok if no count goes below 0."""
     nc = chg_a.shape[1]
@@ -224,8 +210,8 @@ def _react_checked(
         for c in range(nc):
             dX[changed[i] * nc + c] = 0.0
     done = _react(
-        tau, X, a, exact, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling,
-        out_ptr, out_dst, out_w, dX, ids, n_ids, rng,
+        tau, X, a, exact, own, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled, coupling,
+        out_ptr, out_dst, out_w, g, eps, n_critical, n_ssa, dX, ids, n_ids, rng,
     )  # fmt: skip
     ok = True
     for i in range(n_changed):
@@ -277,6 +263,7 @@ def space_tau_run(
     g = leap_orders(law, r1, r2, nc)
     a = np.empty((n_patches, nr + nc))
     exact = np.empty(n_patches, dtype=np.bool_)
+    own = np.zeros(n_patches, dtype=np.bool_)  # leaps of its own (spacepatch.leap_patch)
     bound_p = np.empty(n_patches)
     dX = np.zeros(X.shape[0])
     csum = region_sums(X, cond_w, cond_m)
@@ -331,7 +318,7 @@ def space_tau_run(
             for i in range(n_ids):
                 split = split or (not exact[ids[i]] and bound_p[ids[i]] < target)
         parts = 2.0 if split else 1.0
-        first = choose_leap(target / parts, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert)
+        first = choose_leap(target / parts, a, nr, exact, own, bound_p, ids, n_ids, n_ssa, convert)
         tau = parts * first
         capped = tau >= t_cap - t
         if capped:
@@ -343,8 +330,9 @@ def space_tau_run(
         n_cand = gather(changed, n_changed, out_ptr, out_dst, any_coupled, seen, steps, cand, 0)
         while True:  # a count below zero: the whole step is halved
             done, ok = _react_checked(
-                tau / parts, X, a, exact, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled,
-                coupling, out_ptr, out_dst, out_w, dX, ids, n_ids, changed, n_changed, rng,
+                tau / parts, X, a, exact, own, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c,
+                coupled, coupling, out_ptr, out_dst, out_w, g, eps, n_critical, n_ssa, dX, ids,
+                n_ids, changed, n_changed, rng,
             )  # fmt: skip
             if ok:
                 break
@@ -368,7 +356,7 @@ def space_tau_run(
                 X, a, g, chg_a, chg_b, nz_n, nz_c, coupled, coupling, out_ptr, out_dst, out_w,
                 eps, n_critical, exact, bound_p, ids, n_ids,
             )  # fmt: skip
-            h = choose_leap(left, a, nr, exact, bound_p, ids, n_ids, n_ssa, convert)
+            h = choose_leap(left, a, nr, exact, own, bound_p, ids, n_ids, n_ssa, convert)
             stamp += 1
             n_changed = gather(ids, n_ids, out_ptr, out_dst, True, mark, stamp, changed, 0)
             n_cand = gather(
@@ -376,8 +364,9 @@ def space_tau_run(
             )
             while True:
                 more, ok = _react_checked(
-                    h, X, a, exact, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled,
-                    coupling, out_ptr, out_dst, out_w, dX, ids, n_ids, changed, n_changed, rng,
+                    h, X, a, exact, own, k, law, r1, r2, in_n, chg_a, chg_b, nz_n, nz_c, coupled,
+                    coupling, out_ptr, out_dst, out_w, g, eps, n_critical, n_ssa, dX, ids, n_ids,
+                    changed, n_changed, rng,
                 )  # fmt: skip
                 if ok:
                     break
