@@ -15,14 +15,15 @@ import numpy as np
 import pytest
 from numpy.random import PCG64, Generator
 
-from hyosan.engines._kernels import REACHED, nsm_steps, space_ode_rhs, space_tau_run
-from hyosan.engines._kernels.nsm import heap_fix
+from hyosan.engines._kernels import BUDGET, REACHED, nsm_steps, space_ode_rhs, space_tau_run
+from hyosan.engines._kernels.nsm import _next_time, _to_touch, heap_fix
 from hyosan.engines._kernels.nsm_deps import channel_sets, refresh_channels
 from hyosan.engines._kernels.space import (
     out_weights,
     partner_count,
     patch_channels,
     pick_edge,
+    pick_index,
     pick_partner,
 )
 from hyosan.engines.base import Conditions
@@ -79,6 +80,86 @@ def test_nsm_steps_equals_py_func() -> None:
     np.testing.assert_array_equal(a[OUT], b[OUT])
     np.testing.assert_array_equal(a[0], b[0])
     assert a[0].sum() == x0.sum()  # aouad conserves people, moves included
+
+
+def _nsm_by_helpers(
+    cs: CompiledSpace, X: np.ndarray, out: np.ndarray, budget: int, rng: Generator
+) -> tuple:
+    """The next-subvolume method over ``TIMES`` with the shared helpers as Python, refreshing
+    with ``refresh_channels``: ``nsm_steps``' reference (it writes the refresh out).
+
+    Returns ``(t, i_out, events)``: ``t`` is the end, or the last event's time when
+    ``budget`` events ran out."""
+    m = cs.model
+    nr, nc, n = m.n_reactions, cs.n_compartments, cs.n_patches
+    laws = (m.k, m.law, m.r1, m.r2, m.in_n, cs.coupled, cs.coupling)
+    edges = (cs.out_ptr, cs.out_dst, cs.out_w)
+    wout = out_weights(n, cs.out_ptr, cs.out_w)
+    ptr, idx = channel_sets(m.k, m.law, m.r1, m.r2, m.in_n, cs.chg_a, cs.chg_b, cs.coupled, cs.mob)
+    a, s, tn = np.empty((n, nr + nc)), np.zeros(n), np.empty(n)
+    refresh = refresh_channels.py_func
+    for p in range(n):
+        s[p] = refresh(p, ptr[-2], ptr[-1], idx, X, *laws, *edges, cs.mob, wout, a, s)
+        tn[p] = -np.log(1.0 - rng.random()) / s[p] if s[p] > 0.0 else np.inf
+    heap = np.argsort(tn).astype(np.int64)
+    hk = np.append(tn[heap], np.inf)
+    pos = np.empty(n, dtype=np.int64)
+    pos[heap] = np.arange(n)
+    touched = np.empty(2 + 2 * int(np.diff(cs.out_ptr).max()), dtype=np.int64)
+    t, t_stop, i_out, events = 0.0, float(TIMES[-1]), 0, 0
+    while events < budget:
+        p = int(heap[0])
+        t = tn[p]
+        while i_out < len(TIMES) and TIMES[i_out] < min(t, t_stop):
+            out[i_out] = X
+            i_out += 1
+        if t >= t_stop:
+            return t_stop, i_out, events
+        j = pick_index.py_func(a, p, nr + nc, rng.random() * s[p])
+        q = p
+        if j < nr:
+            if cs.coupled[j]:
+                q = pick_partner.py_func(p, m.r2[j], X, nc, cs.coupling, *edges, rng.random())
+            X[p * nc : (p + 1) * nc] += cs.chg_a[j]
+            X[q * nc : (q + 1) * nc] += cs.chg_b[j]
+        else:
+            q = pick_edge.py_func(p, *edges, wout[p], rng.random())
+            X[p * nc + j - nr] -= 1.0
+            X[q * nc + j - nr] += 1.0
+        n_changed = 1 if q == p else 2
+        for i in range(_to_touch.py_func(p, q, bool(cs.coupled.any()), *edges[:2], touched)):
+            z = int(touched[i])
+            lo, hi = (
+                (ptr[2 * j], ptr[2 * j + 1]) if i < n_changed else (ptr[2 * j + 1], ptr[2 * j + 2])
+            )
+            new = refresh(z, lo, hi, idx, X, *laws, *edges, cs.mob, wout, a, s)
+            draw = new > 0.0 and (i == 0 or s[z] <= 0.0 or not tn[z] < np.inf)
+            lg = np.log(1.0 - rng.random()) if draw else 0.0
+            key = _next_time.py_func(t, tn[z], s[z], new, draw, lg)
+            s[z] = new
+            if key != tn[z]:
+                tn[z] = key
+                heap_fix.py_func(heap, hk, pos, z, key)
+        events += 1
+    return t, i_out, events
+
+
+@pytest.mark.parametrize("coupling", [0.0, 0.5])
+def test_nsm_steps_is_the_method_by_the_shared_helpers(coupling: float) -> None:
+    """``nsm_steps`` (which writes ``refresh_channels`` out in its loop) draws the path of the
+    same method built from the shared helpers, to the bit: counts, output, events, and
+    (stopped by a budget) the time of the last event."""
+    cs = _space("aouad", LATTICE, AOUAD_MOVES, coupling)
+    x0 = _lattice_case()[1]
+    for seed, budget in ((0, 10**7), (1, 10**7), (2, 10**7), (3, 150)):
+        args = _fresh(_kernel_args(cs, x0))
+        status, t, i_out, events, _c = nsm_steps(*args, budget, Generator(PCG64(seed)))
+        X, out = x0.copy(), np.zeros_like(args[OUT])
+        want = _nsm_by_helpers(cs, X, out, budget, Generator(PCG64(seed)))
+        assert status == (REACHED if budget > 150 else BUDGET) and events > 100
+        assert (t, i_out, events) == want
+        np.testing.assert_array_equal(args[0], X)
+        np.testing.assert_array_equal(args[OUT][:i_out], out[:i_out])
 
 
 def test_nsm_steps_stops_on_condition_and_on_budget() -> None:

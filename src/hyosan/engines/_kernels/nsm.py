@@ -23,7 +23,12 @@ one), credited with every change.
 The helpers the loop calls have one exit, no ``break`` and no calls of
 their own: numba then drops the reference counting of their array
 arguments. Kept, those atomic operations took three quarters of the time
-on the lattice benchmark (``benchmarks/lattice.py``).
+on the lattice benchmark (``benchmarks/lattice.py``). The refresh
+(``nsm_deps.refresh_channels``) is written into the loop rather than
+called: a call passes each of its 14 array arguments field by field on the
+stack, and those pushes took a sixth of the time
+(``tools/numba_perf.py``); ``test_nsm_steps_is_the_method_by_the_shared_helpers``
+holds the loop to the helpers, to the bit.
 
 References
 ----------
@@ -238,10 +243,39 @@ def nsm_steps(
             z = touched[i]
             lo = dep_ptr[2 * j] if i < n_changed else dep_ptr[2 * j + 1]
             hi = dep_ptr[2 * j + 1] if i < n_changed else dep_ptr[2 * j + 2]
-            new = refresh_channels(
-                z, lo, hi, dep_idx, X, k, law, r1, r2, in_n, coupled, coupling, out_ptr,
-                out_dst, out_w, mob, wout, a, s,
-            )  # fmt: skip
+            # refresh_channels(z, lo, hi, ...), written out: a call passes each array
+            # argument field by field on the stack, a sixth of the step's time
+            zb = z * nc
+            n_total = 0.0
+            for cc in range(nc):
+                n_total += in_n[cc] * X[zb + cc]
+            for ii in range(lo, hi):
+                jj = dep_idx[ii]
+                if jj < nr:
+                    v = k[jj]
+                    if law[jj] >= 1:
+                        v *= X[zb + r1[jj]]
+                    if law[jj] >= 2 and v != 0.0:
+                        b = X[zb + r2[jj]]
+                        if coupled[jj]:
+                            nb = 0.0
+                            for e in range(out_ptr[z], out_ptr[z + 1]):
+                                if out_w[e] > 0.0:
+                                    nb += coupling * X[out_dst[e] * nc + r2[jj]]
+                            b += nb
+                        elif r1[jj] == r2[jj]:
+                            b -= 1.0
+                        v *= b
+                        if law[jj] == 3:
+                            v = v / n_total if n_total > 0.0 else 0.0
+                else:
+                    v = mob[jj - nr] * wout[z] * X[zb + jj - nr]
+                a[z, jj] = v
+            new = s[z]
+            if hi > lo:
+                new = 0.0
+                for jj in range(nr + nc):
+                    new += a[z, jj]
             draw = new > 0.0 and (i == 0 or s[z] <= 0.0 or not tn[z] < math.inf)
             lg = math.log(1.0 - rng.random()) if draw else 0.0
             key = _next_time(t, tn[z], s[z], new, draw, lg)
