@@ -2,7 +2,7 @@
 
 Every patch (subvolume) ``p`` has a total propensity ``s[p]`` over its
 ``R + C`` channels and a tentative next event time ``tn[p]``, kept in an
-indexed binary min-heap. One step:
+indexed 4-ary min-heap. One step:
 
 1. Take the patch ``p`` with the earliest ``tn``; time advances to it.
 2. Pick one of its channels with probability ``a[p, j] / s[p]``: a reaction
@@ -58,22 +58,28 @@ from hyosan.engines._kernels.space import (
 )
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 
+HEAP_PAD = 3
+"""Slots of ``inf`` kept past the end of the heap's keys: see ``heap_fix``."""
+
 
 @njit(cache=True)
 def heap_fix(heap, hk, pos, p, key):
-    """Give patch ``p`` the key ``key`` and restore the min-heap order.
+    """Give patch ``p`` the key ``key`` and restore the order of the 4-ary min-heap.
 
     ``heap[h]`` is the patch at heap slot ``h`` and ``hk[h]`` its key, kept side
     by side so that comparisons read one array; ``pos[p]`` is ``p``'s slot.
-    ``hk`` has one slot more than ``heap``, holding ``inf``: a last left child
-    then has a right sibling that never wins, and the smaller child is chosen
-    by arithmetic rather than a branch (the branch, mispredicted half the
-    time, was most of the cost of a step). Ties go to the left child.
+    Slot ``h``'s children are ``4 h + 1`` to ``4 h + 4``. ``hk`` has
+    ``HEAP_PAD`` slots more than ``heap``, holding ``inf``: a last family
+    of fewer than four children is padded with keys that never win, and the
+    smallest child is chosen by arithmetic rather than branches (a branch
+    there, taken at random, is mispredicted half the time). Ties go to the
+    first child. Four children a level halve the levels of a binary heap,
+    each level a chain of dependent loads.
     """
     h = pos[p]
     hk[h] = key
     while h > 0:
-        up = (h - 1) >> 1
+        up = (h - 1) >> 2
         k_up = hk[up]
         if k_up <= key:
             break
@@ -83,12 +89,18 @@ def heap_fix(heap, hk, pos, p, key):
         pos[z] = h
         h = up
     n = heap.shape[0]
-    left = 2 * h + 1
-    while left < n:
-        k_left = hk[left]
-        k_right = hk[left + 1]
-        m = left + (1 if k_right < k_left else 0)
-        k_m = min(k_left, k_right)
+    first = 4 * h + 1
+    while first < n:
+        k0 = hk[first]
+        k1 = hk[first + 1]
+        k2 = hk[first + 2]
+        k3 = hk[first + 3]
+        m01 = first + (1 if k1 < k0 else 0)
+        m23 = first + (3 if k3 < k2 else 2)
+        k01 = min(k0, k1)
+        k23 = min(k2, k3)
+        m = m23 if k23 < k01 else m01
+        k_m = min(k01, k23)
         if k_m >= key:
             break
         z = heap[m]
@@ -96,7 +108,7 @@ def heap_fix(heap, hk, pos, p, key):
         hk[h] = k_m
         pos[z] = h
         h = m
-        left = 2 * h + 1
+        first = 4 * h + 1
     heap[h] = p
     hk[h] = key
     pos[p] = h
@@ -189,7 +201,7 @@ def nsm_steps(
         )  # fmt: skip
         tn[p] = t - math.log(1.0 - rng.random()) / s[p] if s[p] > 0.0 else math.inf
     heap = np.argsort(tn).astype(np.int64)  # a sorted array is a heap
-    hk = np.full(n_patches + 1, math.inf)  # one slot more: see heap_fix
+    hk = np.full(n_patches + HEAP_PAD, math.inf)  # see heap_fix
     hk[:n_patches] = tn[heap]
     pos = np.empty(n_patches, dtype=np.int64)
     for h in range(n_patches):
