@@ -74,7 +74,9 @@ def heap_fix(heap, hk, pos, p, key):
     smallest child is chosen by arithmetic rather than branches (a branch
     there, taken at random, is mispredicted half the time). Ties go to the
     first child. Four children a level halve the levels of a binary heap,
-    each level a chain of dependent loads.
+    each level a chain of dependent loads. The descent indexes with unsigned
+    integers: numba then does not compute the wraparound of negative indices,
+    two instructions on that chain at every load (5% of the US run).
     """
     h = pos[p]
     hk[h] = key
@@ -91,10 +93,11 @@ def heap_fix(heap, hk, pos, p, key):
     n = heap.shape[0]
     first = 4 * h + 1
     while first < n:
-        k0 = hk[first]
-        k1 = hk[first + 1]
-        k2 = hk[first + 2]
-        k3 = hk[first + 3]
+        u = np.uint64(first)  # unsigned indices: no wraparound of negative ones to compute
+        k0 = hk[u]
+        k1 = hk[u + np.uint64(1)]
+        k2 = hk[u + np.uint64(2)]
+        k3 = hk[u + np.uint64(3)]
         m01 = first + (1 if k1 < k0 else 0)
         m23 = first + (3 if k3 < k2 else 2)
         k01 = min(k0, k1)
@@ -103,10 +106,10 @@ def heap_fix(heap, hk, pos, p, key):
         k_m = min(k01, k23)
         if k_m >= key:
             break
-        z = heap[m]
-        heap[h] = z
-        hk[h] = k_m
-        pos[z] = h
+        z = heap[np.uint64(m)]
+        heap[np.uint64(h)] = z
+        hk[np.uint64(h)] = k_m
+        pos[np.uint64(z)] = h
         h = m
         first = 4 * h + 1
     heap[h] = p
