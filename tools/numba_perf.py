@@ -1,7 +1,8 @@
 """Profile numba kernels with Linux ``perf``: name the compiled functions, annotate their code.
 
 ``perf`` sees numba's machine code as anonymous addresses. This runs a script
-and, when it ends, writes ``/tmp/perf-<pid>.map`` (perf's map of jitted code)
+and, when it ends, writes ``perf-<pid>.map`` (perf's map of jitted code) in the
+system's temporary directory, where perf looks for it,
 for every function numba compiled in the process, and the machine code of
 the functions whose names contain ``--dump`` words to ``--out``. Functions
 loaded from numba's on-disk cache have no symbols to read, so give numba an
@@ -10,7 +11,7 @@ empty cache directory::
     NUMBA_CACHE_DIR=$(mktemp -d) perf record -F 2999 -o perf.data \\
         python tools/numba_perf.py --dump nsm_steps -- benchmarks/lattice.py 150 150 60 ssa
     perf report -i perf.data --no-children --sort symbol     # time per function
-    python tools/numba_perf.py --annotate perf.data --out /tmp/numba_perf   # per instruction
+    python tools/numba_perf.py --annotate perf.data   # per instruction
 
 The profile then includes compilation (tens of seconds of LLVM); the kernel's
 own functions are still told apart. ``--annotate`` disassembles each dumped
@@ -31,6 +32,7 @@ import re
 import runpy
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -59,7 +61,7 @@ def _compiled() -> list[tuple[int, str]]:
 def _write(dump: list[str], out: Path) -> None:
     entries = _compiled()
     out.mkdir(parents=True, exist_ok=True)
-    with open(f"/tmp/perf-{os.getpid()}.map", "w") as f:
+    with open(Path(tempfile.gettempdir()) / f"perf-{os.getpid()}.map", "w") as f:
         for i, (address, name) in enumerate(entries):
             size = min(entries[i + 1][0] - address if i + 1 < len(entries) else 4096, 1 << 20)
             f.write(f"{address:x} {size:x} {name}\n")
@@ -97,12 +99,14 @@ def _annotate(data: Path, out: Path, top: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", nargs="*", default=[], help="words of function names to dump")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/numba_perf"))
+    parser.add_argument("--out", type=Path, default=Path("out/numba_perf"), help="dump folder")
     parser.add_argument("--annotate", type=Path, help="a perf.data to annotate the dumps with")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("script", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.annotate is not None:
+        if not args.annotate.is_file() or not any(args.out.glob("*.addr")):
+            parser.error(f"--annotate needs a perf.data ({args.annotate}) and dumps in {args.out}")
         _annotate(args.annotate, args.out, args.top)
         return
     script = [a for a in args.script if a != "--"]
