@@ -28,7 +28,7 @@ from hyosan.engines._kernels.space import (
 )
 from hyosan.engines.base import Conditions
 from hyosan.interventions import Condition
-from hyosan.model import builtin_model, compile_model
+from hyosan.model import Model, Parameter, Reaction, builtin_model, compile_model
 from hyosan.space import CompiledSpace, World, compile_space
 
 TIMES = np.linspace(0.0, 4.0, 9)
@@ -144,13 +144,34 @@ def _nsm_by_helpers(
     return t, i_out, events
 
 
-@pytest.mark.parametrize("coupling", [0.0, 0.5])
-def test_nsm_steps_is_the_method_by_the_shared_helpers(coupling: float) -> None:
+def _fights() -> CompiledSpace:
+    """Zombies that also fight each other (``Z + Z``, one reactant twice: the rate's
+    ``Z (Z - 1)``), which no built-in model has, on the lattice, coupled."""
+    m = Model(
+        "fights",
+        ("S", "Z", "R"),
+        (Parameter("beta", 1.0), Parameter("kappa", 0.5), Parameter("f", 0.05)),
+        (
+            Reaction.parse("S + Z -> 2 Z", "beta", law="frequency"),
+            Reaction.parse("S + Z -> S + R", "kappa", law="frequency"),
+            Reaction.parse("Z + Z -> Z + R", "f"),
+        ),
+    )
+    return compile_space(m, compile_model(m), LATTICE, {"Z": 0.8}, coupling=0.5)
+
+
+@pytest.mark.parametrize("case", ["aouad", "aouad coupled", "fights"])
+def test_nsm_steps_is_the_method_by_the_shared_helpers(case: str) -> None:
     """``nsm_steps`` (which writes ``refresh_channels`` out in its loop) draws the path of the
     same method built from the shared helpers, to the bit: counts, output, events, and
     (stopped by a budget) the time of the last event."""
-    cs = _space("aouad", LATTICE, AOUAD_MOVES, coupling)
-    x0 = _lattice_case()[1]
+    if case == "fights":
+        cs = _fights()
+        x0 = np.tile([40.0, 0.0, 0.0], LATTICE.n_patches)
+        x0[1], x0[4] = 30.0, 10.0  # zombies in the first patch
+    else:
+        cs = _space("aouad", LATTICE, AOUAD_MOVES, 0.5 if "coupled" in case else 0.0)
+        x0 = _lattice_case()[1]
     for seed, budget in ((0, 10**7), (1, 10**7), (2, 10**7), (3, 150)):
         args = _fresh(_kernel_args(cs, x0))
         status, t, i_out, events, _c = nsm_steps(*args, budget, Generator(PCG64(seed)))
