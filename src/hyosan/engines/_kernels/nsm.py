@@ -28,7 +28,11 @@ on the lattice benchmark (``benchmarks/lattice.py``). The refresh
 called: a call passes each of its 14 array arguments field by field on the
 stack, and those pushes took a sixth of the time
 (``tools/numba_perf.py``); ``test_nsm_steps_is_the_method_by_the_shared_helpers``
-holds the loop to the helpers, to the bit.
+holds the loop to the helpers, to the bit. The written-out refresh, the
+heap's descent and ``pick_edge`` index with unsigned integers: with a signed
+index numba computes the wraparound of a negative one (a shift, a mask and
+an add) before every load. In the refresh alone that was a tenth of the US
+run (``benchmarks/space.py usa --engine ssa``).
 
 References
 ----------
@@ -217,6 +221,11 @@ def nsm_steps(
     for p in range(n_patches):
         max_degree = max(max_degree, out_ptr[p + 1] - out_ptr[p])
     touched = np.empty(2 + 2 * max_degree, dtype=np.int64)
+    nc_u = np.uint64(nc)
+    nr_u = np.uint64(nr)
+    dep_u = dep_idx.astype(np.uint64)
+    r1_u = r1.astype(np.uint64)
+    r2_u = r2.astype(np.uint64)
     n_out = t_out.shape[0]
     next_out = t_out[i_out] if i_out < n_out else math.inf
     n_cond = cond_thr.shape[0]
@@ -255,26 +264,27 @@ def nsm_steps(
         n_changed = 1 if q == p else 2
         n_touched = _to_touch(p, q, any_coupled, out_ptr, out_dst, touched)
         for i in range(n_touched):
-            z = touched[i]
+            z = np.uint64(touched[i])
             lo = dep_ptr[2 * j] if i < n_changed else dep_ptr[2 * j + 1]
             hi = dep_ptr[2 * j + 1] if i < n_changed else dep_ptr[2 * j + 2]
             # refresh_channels(z, lo, hi, ...), written out: a call passes each array
             # argument field by field on the stack, a sixth of the step's time
-            zb = z * nc
+            # unsigned indices (z, jj, zb): no wraparound of negative ones to compute
+            zb = z * nc_u
             n_total = 0.0
             for cc in range(nc):
-                n_total += in_n[cc] * X[zb + cc]
+                n_total += in_n[cc] * X[zb + np.uint64(cc)]
             for ii in range(lo, hi):
-                jj = dep_idx[ii]
-                if jj < nr:
+                jj = dep_u[ii]
+                if jj < nr_u:
                     v = k[jj]
                     if law[jj] >= 1:
-                        v *= X[zb + r1[jj]]
+                        v *= X[zb + r1_u[jj]]
                     if law[jj] >= 2 and v != 0.0:
-                        b = X[zb + r2[jj]]
+                        b = X[zb + r2_u[jj]]
                         if coupled[jj]:
                             nb = 0.0
-                            for e in range(out_ptr[z], out_ptr[z + 1]):
+                            for e in range(out_ptr[z], out_ptr[z + np.uint64(1)]):
                                 if out_w[e] > 0.0:
                                     nb += coupling * X[out_dst[e] * nc + r2[jj]]
                             b += nb
@@ -284,7 +294,7 @@ def nsm_steps(
                         if law[jj] == 3:
                             v = v / n_total if n_total > 0.0 else 0.0
                 else:
-                    v = mob[jj - nr] * wout[z] * X[zb + jj - nr]
+                    v = mob[jj - nr_u] * wout[z] * X[zb + jj - nr_u]
                 a[z, jj] = v
             new = s[z]
             if hi > lo:
@@ -297,7 +307,7 @@ def nsm_steps(
             s[z] = new
             if key != tn[z]:  # an unchanged key leaves the heap as it is
                 tn[z] = key
-                heap_fix(heap, hk, pos, z, key)
+                heap_fix(heap, hk, pos, np.int64(z), key)
         n_events += 1
         if n_cond > 0:
             cond = first_holding(csum, cond_op, cond_thr)

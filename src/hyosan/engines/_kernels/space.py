@@ -153,15 +153,16 @@ def pick_edge(p, out_ptr, out_dst, out_w, wout_p, u):
     target = u * wout_p
     acc = 0.0
     last = -1
-    e = out_ptr[p]
-    end = out_ptr[p + 1]
+    e = np.uint64(out_ptr[p])  # unsigned: no wraparound of negative indices to compute
+    end = np.uint64(out_ptr[p + 1])
     while e < end:
-        if out_w[e] > 0.0:
-            acc += out_w[e]
+        w = out_w[e]
+        if w > 0.0:
+            acc += w
             last = out_dst[e]
             if target < acc:
                 end = e
-        e += 1
+        e += np.uint64(1)
     return last
 
 
