@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 from typing import Any
 
+from _space import PEAK_GIB, TARGET_S
 from contenders import CONTENDERS
 
 HERE = Path(__file__).resolve().parent
@@ -179,6 +180,104 @@ def targets(data: dict[str, Any]) -> list[str]:
     return out
 
 
+def _place(case: str) -> str:
+    world, engine = case.split()
+    place = {"usa": "continental US", "korea": "South Korea"}[world]
+    return f"{place}, {'exact' if engine == 'ssa' else 'tau-leaping'}"
+
+
+def space_targets(space: list[Row]) -> list[str]:
+    """The rows of the targets table for the census maps (``_space``)."""
+    out = []
+    for row in space:
+        need = TARGET_S[row["case"]]
+        label = f"{_place(row['case'])} under {secs(need)}"
+        if row["status"] == "ok":
+            shown, verdict = secs(row["wall_s"]), _verdict(row["wall_s"] < need, "")
+        elif row["status"] == "over limit":
+            shown = f"over the limit of {secs(row['limit_s'])}"
+            verdict = "NOT met" if row["limit_s"] >= need else "not shown (limit too low)"
+        else:
+            shown, verdict = f"failed: {row.get('reason', '')}", "—"
+        out.append(f"| {label} | {shown} | {verdict} |")
+    us = [r for r in space if r["case"].startswith("usa") and r["status"] == "ok"]
+    if us:
+        peak = max(r["peak_rss_mb"] for r in us) / 1024
+        out.append(
+            f"| continental US, peak memory under {PEAK_GIB:.0f} GiB | {peak:.2f} GiB "
+            f"({len(us)} run{'s' if len(us) > 1 else ''}) | {_verdict(peak < PEAK_GIB, '')} |"
+        )
+    return out
+
+
+def _per_agent(rows: list[Row], name: str) -> float | None:
+    """Bytes an agent: the growth of ``name``'s peak memory from N = 100 to its largest N."""
+    mine = [r for r in rows if r["contender"] == name and r["status"] == "ok"]
+    if len(mine) < 2 or mine[-1]["n"] < 10_000:
+        return None
+    grown = (mine[-1]["peak_rss_mb"] - mine[0]["peak_rss_mb"]) * 2**20
+    return grown / (mine[-1]["n"] - mine[0]["n"])
+
+
+def _no_peers(rows: list[Row], space: list[Row]) -> str:
+    us = next((r for r in space if r["case"].startswith("usa") and r["status"] == "ok"), None)
+    if us is None:
+        return "No peer runs these worlds."
+    people = us["people"]
+    network = us["patches"] * us["reactions"] + us["edges"] * us["movers"]
+    text = (
+        "No peer runs these worlds. GillesPy2 simulates one well-mixed volume: the US would be "
+        f"a network of {network:,} reactions ({us['reactions']} in each of {us['patches']:,} "
+        f"patches, a move along each of {us['edges']:,} edges), generated as C++ or stepped in "
+        f"NumPy. EoN would need a contact network of {people / 1e6:.1f} million nodes."
+    )
+    for name in ("starsim", "mesa"):
+        b = _per_agent(rows, name)
+        if b is not None:
+            text += (
+                f" {name.capitalize()} took {b:.0f} bytes an agent in this run (its peak memory "
+                f"from N = 100 to its largest N): {b * people / 1e9:,.0f} GB for "
+                f"{people / 1e6:.1f} million."
+            )
+    return text
+
+
+def space_section(data: dict[str, Any]) -> list[str]:
+    """The section on the census maps: one row per ``_space`` case."""
+    out = [
+        "## In space: the census maps at full population",
+        "",
+        "`python benchmarks/space.py MAP --engine ENGINE` in its own pinned process: one run of "
+        "the built-in scenario, from seed 1 or the first seed after it whose outbreak takes "
+        "off. *Run*: `run_path` as the script times it (numba cache warm); *process*: launch "
+        f"to exit. Limit {secs(data['space_limit_s'])} per process. † Tau-leaping: firings "
+        "of reactions and moves, counted by the leaps, not exact events. "
+        + _no_peers(data["rows"], data["space"]),
+        "",
+        "| case | patches | people | seed | run | process | events | events/s (run) | peak RSS "
+        "| status |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in data["space"]:
+        if r["status"] == "ok":
+            cells = [
+                f"{r['patches']:,}",
+                f"{r['people'] / 1e6:.1f} M",
+                str(r["seed"]),
+                secs(r["wall_s"]),
+                secs(r["process_wall_s"]),
+                f"{r['events']:,}",
+                rate(r["events_per_s"]) + (" †" if r["case"].endswith("tau") else ""),
+                f"{r['peak_rss_mb']:,.0f} MB",
+                "ok",
+            ]
+        else:
+            why = r.get("reason") or f"killed at {secs(r['limit_s'])}"
+            cells = [*["—"] * 4, secs(r["process_wall_s"]), "—", "—", "—", f"{r['status']}: {why}"]
+        out.append(f"| {_place(r['case'])} | " + " | ".join(cells) + " |")
+    return [*out, ""]
+
+
 def contender_notes() -> list[str]:
     out = []
     for c in CONTENDERS.values():
@@ -216,6 +315,7 @@ def render(data: dict[str, Any]) -> str:
         "## Targets of the issue",
         "",
         *targets(data),
+        *space_targets(data.get("space", [])),
         "",
         "## Results by N",
         "",
@@ -230,6 +330,8 @@ def render(data: dict[str, Any]) -> str:
     ]
     for n in data["sizes"]:
         lines += [f"### N = {n:,}", "", *size_table(data["rows"], n), ""]
+    if data.get("space"):
+        lines += space_section(data)
     lines += ["## Contenders", "", *contender_notes()]
     lines += ["## Versions", "", "| package | version |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in m["versions"].items()]

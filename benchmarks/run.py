@@ -1,9 +1,10 @@
 """The benchmark suite: hyosan beside its peers on Alemi's SZR, in one run, on one core.
 
 Run: ``python benchmarks/run.py [--sizes 1e3 1e4 1e6 1e7] [--peers NAME ...]
-[--limit SECONDS] [--target-limit SECONDS] [--cpu CORE] [--quick]``; writes
-``benchmarks/results.md`` and ``benchmarks/results.json`` (``results-quick.*`` with ``--quick``) and
-prints the tables. The default run takes about 10 minutes.
+[--limit SECONDS] [--target-limit SECONDS] [--space CASE ...] [--space-limit
+SECONDS] [--cpu CORE] [--quick]``; writes ``benchmarks/results.md`` and
+``benchmarks/results.json`` (``results-quick.*`` with ``--quick``) and prints
+the tables. The default run takes about 20 minutes, half of it in space.
 
 Order of a run:
 
@@ -21,7 +22,11 @@ Order of a run:
    is run again with the next seed, so every row is a full outbreak.
 3. 10,000 runs of ``school`` (``school.py``) and the command-line start-up
    (``cli_start.py``), each in its own pinned process.
-4. Write the JSON and the markdown; print the markdown.
+4. The census maps at full population (``_space.py``): the continental US
+   and South Korea, tau-leaping then exact, each in its own pinned process
+   killed at 300 s (``--space-limit``; not with ``--quick`` unless
+   ``--space`` names cases).
+5. Write the JSON and the markdown; print the markdown.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from typing import Any
 from _launch import HERE, Launch, launch, python_script
 from _machine import available_memory_gb, machine
 from _report import rate, render
+from _space import CASES, run_case
 from contenders import CONTENDERS, PEERS, Contender
 from contenders._alemi import AGENT_DT, BETA, KAPPA, T_END
 
@@ -143,8 +149,13 @@ def main() -> int:
     )
     parser.add_argument("--cpu", type=int, default=0, help="core to pin to; -1: no pinning")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--space", nargs="*", choices=CASES, help="map cases (default all; none with --quick)"
+    )
+    parser.add_argument("--space-limit", type=float, default=300.0, help="seconds per map case")
     parser.add_argument("--quick", action="store_true", help="N = 1e3, 1e4; a smoke test")
     args = parser.parse_args()
+    space_cases = args.space if args.space is not None else ([] if args.quick else list(CASES))
     sizes = sorted(
         int(s) for s in (args.sizes or ([1e3, 1e4] if args.quick else [1e3, 1e4, 1e6, 1e7]))
     )
@@ -170,6 +181,7 @@ def main() -> int:
             _say(row)
     school = _extra("school.py", ["--runs", "1000" if args.quick else "10000"], limit, cpu)
     cli = _extra("cli_start.py", ["--repeats", "2" if args.quick else "5"], limit, cpu)
+    space = [run_case(case, args.space_limit, cpu) for case in space_cases]
 
     data = {
         "command": "python benchmarks/run.py" + (" --quick" if args.quick else ""),
@@ -190,6 +202,8 @@ def main() -> int:
         "rows": rows,
         "school": school,
         "cli_start": cli,
+        "space_limit_s": args.space_limit,
+        "space": space,
     }
     stem = "results-quick" if args.quick else "results"
     (HERE / f"{stem}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,71 @@
+"""The benchmark report's census-map section: verdicts from the rows, peers' sizes computed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def report() -> Any:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import _report
+
+        yield _report
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def _usa(engine: str, wall: float, rss_mb: float, status: str = "ok") -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "case": f"usa {engine}",
+        "status": status,
+        "limit_s": 300.0,
+        "process_wall_s": wall + 3.0,
+        "peak_rss_mb": rss_mb,
+    }
+    if status == "ok":
+        row.update(
+            wall_s=wall, events=900, events_per_s=900 / wall, patches=79_765, edges=316_214,
+            reactions=2, movers=1, people=306_675_006.0, seed=5,
+        )  # fmt: skip
+    return row
+
+
+def test_space_targets_judge_each_case_by_its_own_limit(report: Any) -> None:
+    rows = [
+        _usa("ssa", 150.3, 652.0),
+        _usa("tau", 21.0, 5000.0),
+        {"case": "korea ssa", "status": "over limit", "limit_s": 300.0, "process_wall_s": 300.0,
+         "peak_rss_mb": 170.0},
+    ]  # fmt: skip
+    lines = report.space_targets(rows)
+    assert lines[0] == "| continental US, exact under 180 s | 150 s | met |"
+    assert lines[1] == "| continental US, tau-leaping under 20.0 s | 21.0 s | NOT met |"
+    assert lines[2] == "| South Korea, exact under 18.0 s | over the limit of 300 s | NOT met |"
+    assert lines[3] == "| continental US, peak memory under 4 GiB | 4.88 GiB (2 runs) | NOT met |"
+
+
+def test_an_over_limit_run_under_a_limit_below_the_target_shows_nothing(report: Any) -> None:
+    row = _usa("ssa", 0.0, 100.0, status="over limit")
+    row["limit_s"] = 60.0
+    (line,) = report.space_targets([row])
+    assert line.endswith("| over the limit of 60.0 s | not shown (limit too low) |")
+
+
+def test_the_peers_sentence_sizes_the_us_from_the_run(report: Any) -> None:
+    rows = [
+        {"contender": "starsim", "n": 100, "status": "ok", "peak_rss_mb": 300.0},
+        {"contender": "starsim", "n": 10_000_100, "status": "ok", "peak_rss_mb": 300 + 1e9 / 2**20},
+    ]  # fmt: skip
+    text = report._no_peers(rows, [_usa("ssa", 150.0, 652.0)])
+    assert "a network of 475,744 reactions" in text  # 2 x 79,765 + 316,214
+    assert "Starsim took 100 bytes an agent" in text
+    assert "31 GB for 306.7 million" in text
+    assert report._no_peers(rows, []) == "No peer runs these worlds."
