@@ -200,13 +200,15 @@ def space_targets(space: list[Row]) -> list[str]:
         else:
             shown, verdict = f"failed: {row.get('reason', '')}", "—"
         out.append(f"| {label} | {shown} | {verdict} |")
-    us = [r for r in space if r["case"].startswith("usa") and r["status"] == "ok"]
-    if us:
-        peak = max(r["peak_rss_mb"] for r in us) / 1024
-        out.append(
-            f"| continental US, peak memory under {PEAK_GIB:.0f} GiB | {peak:.2f} GiB "
-            f"({len(us)} run{'s' if len(us) > 1 else ''}) | {_verdict(peak < PEAK_GIB, '')} |"
-        )
+    for world, need in PEAK_GIB.items():
+        done = [r for r in space if r["case"].split()[0] == world and r["status"] == "ok"]
+        if done:
+            peak = max(r["peak_rss_mb"] for r in done) / 1024
+            place = _place(f"{world} ssa").split(",")[0]
+            out.append(
+                f"| {place}, peak memory under {need:g} GiB | {peak:.2f} GiB ({len(done)} "
+                f"run{'s' if len(done) > 1 else ''}) | {_verdict(peak < need, '')} |"
+            )
     return out
 
 

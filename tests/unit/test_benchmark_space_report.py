@@ -50,6 +50,11 @@ def test_space_targets_judge_each_case_by_its_own_limit(report: Any) -> None:
     assert lines[1] == "| continental US, tau-leaping under 20.0 s | 21.0 s | NOT met |"
     assert lines[2] == "| South Korea, exact under 18.0 s | over the limit of 300 s | NOT met |"
     assert lines[3] == "| continental US, peak memory under 4 GiB | 4.88 GiB (2 runs) | NOT met |"
+    assert len(lines) == 4  # no finished Korea run: no memory verdict for it
+    korea = {**_usa("tau", 1.7, 177.0), "case": "korea tau"}
+    assert report.space_targets([korea])[-1] == (
+        "| South Korea, peak memory under 0.4 GiB | 0.17 GiB (1 run) | met |"
+    )
 
 
 def test_an_over_limit_run_under_a_limit_below_the_target_shows_nothing(report: Any) -> None:
