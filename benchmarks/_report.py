@@ -251,14 +251,17 @@ def space_section(data: dict[str, Any]) -> list[str]:
         "",
         "`python benchmarks/space.py MAP --engine ENGINE` in its own pinned process: one run of "
         "the built-in scenario, from seed 1 or the first seed after it whose outbreak takes "
-        "off. *Run*: `run_path` as the script times it (numba cache warm); *process*: launch "
-        f"to exit. Limit {secs(data['space_limit_s'])} per process. † Tau-leaping: firings "
-        "of reactions and moves, counted by the leaps, not exact events. "
+        "off. *Run*: the outbreak's `run_path` call, as the script times it (numba cache "
+        "warm); *warm-up*: the process's first call before it, a run to the first output time, "
+        "which also loads the kernel from numba's cache and numba's own registries (once per "
+        "process); *process*: launch to exit. "
+        f"Limit {secs(data['space_limit_s'])} per process. † Tau-leaping: firings of reactions "
+        "and moves, counted by the leaps, not exact events. "
         + _no_peers(data["rows"], data["space"]),
         "",
-        "| case | patches | people | seed | run | process | events | events/s (run) | peak RSS "
-        "| status |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| case | patches | people | seed | run | warm-up | process | events | events/s (run) "
+        "| peak RSS | status |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in data["space"]:
         if r["status"] == "ok":
@@ -267,6 +270,7 @@ def space_section(data: dict[str, Any]) -> list[str]:
                 f"{r['people'] / 1e6:.1f} M",
                 str(r["seed"]),
                 secs(r["wall_s"]),
+                secs(r["warm_up_s"]) if "warm_up_s" in r else "—",
                 secs(r["process_wall_s"]),
                 f"{r['events']:,}",
                 rate(r["events_per_s"]) + (" †" if r["case"].endswith("tau") else ""),
@@ -275,7 +279,7 @@ def space_section(data: dict[str, Any]) -> list[str]:
             ]
         else:
             why = r.get("reason") or f"killed at {secs(r['limit_s'])}"
-            cells = [*["—"] * 4, secs(r["process_wall_s"]), "—", "—", "—", f"{r['status']}: {why}"]
+            cells = [*["—"] * 5, secs(r["process_wall_s"]), *["—"] * 3, f"{r['status']}: {why}"]
         out.append(f"| {_place(r['case'])} | " + " | ".join(cells) + " |")
     return [*out, ""]
 

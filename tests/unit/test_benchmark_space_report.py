@@ -32,8 +32,8 @@ def _usa(engine: str, wall: float, rss_mb: float, status: str = "ok") -> dict[st
     }
     if status == "ok":
         row.update(
-            wall_s=wall, events=900, events_per_s=900 / wall, patches=79_765, edges=316_214,
-            reactions=2, movers=1, people=306_675_006.0, seed=5,
+            wall_s=wall, warm_up_s=0.6, events=900, events_per_s=900 / wall, patches=79_765,
+            edges=316_214, reactions=2, movers=1, people=306_675_006.0, seed=5,
         )  # fmt: skip
     return row
 
@@ -74,3 +74,9 @@ def test_the_peers_sentence_sizes_the_us_from_the_run(report: Any) -> None:
     assert "Starsim took 100 bytes an agent" in text
     assert "31 GB for 306.7 million" in text
     assert report._no_peers(rows, []) == "No peer runs these worlds."
+
+
+def test_the_space_table_shows_the_warm_up_apart(report: Any) -> None:
+    data = {"space_limit_s": 300.0, "rows": [], "space": [_usa("ssa", 150.0, 652.0)]}
+    row = report.space_section(data)[-2]
+    assert row.startswith("| continental US, exact | 79,765 | 306.7 M | 5 | 150 s | 0.60 s | 153 s")
