@@ -22,7 +22,7 @@ Order of a run:
    is run again with the next seed, so every row is a full outbreak.
 3. 10,000 runs of ``school`` (``school.py``) and the command-line start-up
    (``cli_start.py``), each in its own pinned process.
-4. The census maps at full population (``_space.py``): the continental US
+4. The census maps at full population: ``space.py`` on the continental US
    and South Korea, tau-leaping then exact, each in its own pinned process
    killed at 300 s (``--space-limit``; not with ``--quick`` unless
    ``--space`` names cases).
@@ -40,8 +40,7 @@ from typing import Any
 
 from _launch import HERE, Launch, launch, python_script
 from _machine import available_memory_gb, machine
-from _report import rate, render
-from _space import CASES, run_case
+from _report import SPACE_CASES, rate, render
 from contenders import CONTENDERS, PEERS, Contender
 from contenders._alemi import AGENT_DT, BETA, KAPPA, T_END
 
@@ -150,12 +149,12 @@ def main() -> int:
     parser.add_argument("--cpu", type=int, default=0, help="core to pin to; -1: no pinning")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--space", nargs="*", choices=CASES, help="map cases (default all; none with --quick)"
+        "--space", nargs="*", choices=SPACE_CASES, help="map cases (default all; none with --quick)"
     )
     parser.add_argument("--space-limit", type=float, default=300.0, help="seconds per map case")
     parser.add_argument("--quick", action="store_true", help="N = 1e3, 1e4; a smoke test")
     args = parser.parse_args()
-    space_cases = args.space if args.space is not None else ([] if args.quick else list(CASES))
+    space_cases = args.space if args.space is not None else ([] if args.quick else SPACE_CASES)
     sizes = sorted(
         int(s) for s in (args.sizes or ([1e3, 1e4] if args.quick else [1e3, 1e4, 1e6, 1e7]))
     )
@@ -181,7 +180,12 @@ def main() -> int:
             _say(row)
     school = _extra("school.py", ["--runs", "1000" if args.quick else "10000"], limit, cpu)
     cli = _extra("cli_start.py", ["--repeats", "2" if args.quick else "5"], limit, cpu)
-    space = [run_case(case, args.space_limit, cpu) for case in space_cases]
+    space = []
+    for case in space_cases:  # space.py writes its JSON where --json says: the path comes last
+        world, engine = case.split()
+        argv = [world, "--engine", engine, "--json"]
+        figures = _extra("space.py", argv, args.space_limit, cpu)
+        space.append({"case": case, "limit_s": args.space_limit, **figures})
 
     data = {
         "command": "python benchmarks/run.py" + (" --quick" if args.quick else ""),
