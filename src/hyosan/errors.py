@@ -7,9 +7,11 @@ fix it without reading a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["EngineError", "HyosanError", "InputError"]
+__all__ = ["EngineError", "HyosanError", "InputError", "unknown"]
 
 
 class HyosanError(Exception):
@@ -68,6 +70,37 @@ class InputError(HyosanError, ValueError):
             value=self.value,
             allowed=self.allowed,
         )
+
+
+def unknown(
+    what: str,
+    name: Any,
+    allowed: Iterable[object],
+    *,
+    key: str = "",
+    source: str = "",
+    extra: str = "",
+) -> InputError:
+    """The one "unknown name" error: ``unknown compartment (did you mean 'Z'?)``.
+
+    ``allowed`` lists the names that would do (in the message, joined by
+    commas); ``extra`` is added after them (``" (or leave out to ...)"``).
+
+    Examples
+    --------
+    >>> print(unknown("compartment", "Zz", ["S", "Z"], key="initial.Zz"))
+    initial.Zz: unknown compartment (did you mean 'Z'?) (got 'Zz'); allowed: S, Z
+    """
+    names = [str(a) for a in allowed]
+    close = difflib.get_close_matches(name, names, n=1) if isinstance(name, str) else []
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return InputError(
+        f"unknown {what}{hint}",
+        source=source,
+        key=key,
+        value=name,
+        allowed=(", ".join(names) or "(none)") + extra,
+    )
 
 
 class EngineError(HyosanError, RuntimeError):

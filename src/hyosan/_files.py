@@ -1,0 +1,56 @@
+"""The one way hyosan writes a file: all or nothing, through a fresh temporary file beside it.
+
+:func:`replacing` hands out a new file in the target's folder, created
+exclusively by :func:`tempfile.mkstemp` (readable by its owner only, never
+through a link another user planted), and moves it onto the target with
+:func:`os.replace` once the writer is done; if the writer fails, the
+temporary file is removed and the target is left as it was. The temporary
+name starts with a dot and keeps the target's suffix, so that writers that
+pick a format by the suffix (matplotlib, Pillow) still do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["replacing", "write_bytes", "write_text"]
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path to write; on success it replaces ``path``, on failure it is removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> with replacing(target) as tmp:
+    ...     _ = tmp.write_text("hello")
+    >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
+    ('hello', ['note.txt'])
+    """
+    target = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path``, all or nothing; returns the path."""
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path``, all or nothing; returns the path."""
+    return write_bytes(path, text.encode("utf-8"))
