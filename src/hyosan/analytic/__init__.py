@@ -4,42 +4,19 @@
   ODE in closed form and the exact takeover probability.
 - :mod:`hyosan.analytic.classic`: the Kermack-McKendrick final size, the exact
   SIR final-size distribution, pure death and immigration-death.
+- :mod:`hyosan.analytic.munz`: Munz et al.'s models: equilibria, Jacobians,
+  ``R0``, the exact quarantine jump chain, the cure equilibrium. Its names are
+  model-specific, so they are used as ``hyosan.analytic.munz.<name>``.
+
+The names of ``alemi`` and ``classic`` are importable from here.
 """
 
 from __future__ import annotations
 
-from hyosan.analytic.alemi import (
-    szr_ode_solution,
-    takeover_probability,
-    takeover_probability_limit,
-)
-from hyosan.analytic.classic import (
-    DEATH,
-    IMMIGRATION_DEATH,
-    immigration_death_pmf,
-    km_final_size,
-    pooled_chi_square,
-    pure_death_pmf,
-    sir_final_size_by_linear_algebra,
-    sir_final_size_distribution,
-)
+from hyosan.analytic import alemi, classic, munz
+from hyosan.analytic.alemi import *  # noqa: F403
+from hyosan.analytic.classic import *  # noqa: F403
 
-__all__ = [
-    "DEATH",
-    "IMMIGRATION_DEATH",
-    "immigration_death_pmf",
-    "km_final_size",
-    "pooled_chi_square",
-    "pure_death_pmf",
-    "sir_final_size_by_linear_algebra",
-    "sir_final_size_distribution",
-    "szr_ode_solution",
-    "takeover_probability",
-    "takeover_probability_limit",
-]
-
-# Munz et al. (2009): equilibria, Jacobians, R0, the exact quarantine jump chain, the cure
-# equilibrium; used as ``hyosan.analytic.munz.<name>`` (its names are model-specific).
-from hyosan.analytic import munz
-
-__all__ += ["munz"]
+__all__ = ["munz"]
+__all__ += alemi.__all__
+__all__ += classic.__all__

@@ -95,19 +95,22 @@ def szr_ode_solution(
     n = s0 + z0 + r0
     alpha = kappa / beta
     a = 1.0 - alpha
-    c = z0 + a * s0
-    x = beta * c * t / n
-    if z0 == 0.0:
-        s = np.full(t.shape, float(s0))
-    else:
-        with np.errstate(over="ignore"):
-            phi = np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
-            s = s0 / (1.0 + z0 * (beta * t / n) * phi)  # s0 / inf = 0 once humans are gone
+    s = _humans(t, s0, z0, n, beta, c=z0 + a * s0)
     out = np.empty((t.size, 3))
     out[:, 0] = s
     out[:, 1] = np.maximum(z0 + a * (s0 - s), 0.0)
     out[:, 2] = r0 + alpha * (s0 - s)
     return out
+
+
+def _humans(t: FloatArray, s0: float, z0: float, n: float, beta: float, c: float) -> FloatArray:
+    """``S(t) = s0 / (1 + z0 (beta t / n) phi(beta c t / n))``, ``phi(x) = expm1(x) / x``."""
+    x = beta * c * t / n
+    if z0 == 0.0:
+        return np.full(t.shape, float(s0))
+    with np.errstate(over="ignore"):
+        phi = np.where(x == 0.0, 1.0, np.expm1(x) / np.where(x == 0.0, 1.0, x))
+        return s0 / (1.0 + z0 * (beta * t / n) * phi)  # s0 / inf = 0 once humans are gone
 
 
 def takeover_probability(s0: int, z0: int = 1, *, alpha: float) -> float:
@@ -119,9 +122,6 @@ def takeover_probability(s0: int, z0: int = 1, *, alpha: float) -> float:
 
         P(s, z) = p P(s - 1, z + 1) + q P(s, z - 1),
         P(0, z) = 1 (z >= 1),   P(s, 0) = 0.
-
-    Rows ``s = 1 .. s0`` are filled in turn; within a row the recurrence in
-    ``z`` is a first-order linear filter (:func:`scipy.signal.lfilter`).
 
     Parameters
     ----------
@@ -157,8 +157,6 @@ def takeover_probability(s0: int, z0: int = 1, *, alpha: float) -> float:
     >>> round(takeover_probability(1, 1, alpha=0.5), 12)
     0.666666666667
     """
-    from scipy.signal import lfilter
-
     if s0 < 0 or z0 < 0:
         raise ValueError("s0 and z0 must be >= 0")
     if not 0.0 <= alpha < np.inf:
@@ -167,6 +165,18 @@ def takeover_probability(s0: int, z0: int = 1, *, alpha: float) -> float:
         return 0.0
     if s0 == 0:
         return 1.0
+    return float(_takeover_row(s0, z0, alpha)[z0])
+
+
+def _takeover_row(s0: int, z0: int, alpha: float) -> FloatArray:
+    """``P(s0, z)`` for ``z = 0 .. s0 + z0`` (``s0, z0 >= 1``; see :func:`takeover_probability`).
+
+    Rows ``s = 1 .. s0`` are filled in turn from ``P(0, z) = 1``; within a row
+    the recurrence in ``z`` is a first-order linear filter
+    (:func:`scipy.signal.lfilter`).
+    """
+    from scipy.signal import lfilter
+
     p = 1.0 / (1.0 + alpha)
     q = alpha / (1.0 + alpha)
     width = s0 + z0 + 1  # z = 0 .. s0 + z0
@@ -180,7 +190,7 @@ def takeover_probability(s0: int, z0: int = 1, *, alpha: float) -> float:
         new[1:-1] = lfilter([1.0], [1.0, -q], drive)
         new[-1] = 1.0
         row = new
-    return float(row[z0])
+    return row
 
 
 def takeover_probability_limit(alpha: float, z0: int = 1) -> float:

@@ -119,12 +119,17 @@ def km_final_size(r0: float, s0: float = 1.0, i0: float = 0.0) -> float:
     >>> km_final_size(0.8)
     0.0
     """
-    from scipy.optimize import brentq
-
     if r0 < 0.0 or s0 < 0.0 or i0 < 0.0:
         raise ValueError("r0, s0 and i0 must be >= 0")
     if s0 == 0.0 or r0 == 0.0:
         return 0.0
+    return _km_root(r0, s0, i0)
+
+
+def _km_root(r0: float, s0: float, i0: float) -> float:
+    """``z`` for ``r0, s0 > 0``, found as ``u = -log(1 - z)`` (see :func:`km_final_size`)."""
+    from scipy.optimize import brentq
+
     upper = r0 * (s0 + i0) + 1.0
     if i0 > 0.0:
 
@@ -188,15 +193,21 @@ def sir_final_size_distribution(s0: int, i0: int, r0: float, n: int | None = Non
     >>> sir_final_size_distribution(1, 1, 2.0).round(6).tolist()
     [0.5, 0.5]
     """
-    from scipy.signal import lfilter
-
     if s0 < 0 or i0 < 0:
         raise ValueError("s0 and i0 must be >= 0")
     n_pop = float(s0 + i0 if n is None else n)
-    final = np.zeros(s0 + 1)  # indexed by the number of susceptibles left
     if i0 == 0:
+        final = np.zeros(s0 + 1)
         final[s0] = 1.0
         return final[::-1].copy()
+    return _final_size_by_filter(s0, i0, r0, n_pop)
+
+
+def _final_size_by_filter(s0: int, i0: int, r0: float, n_pop: float) -> FloatArray:
+    """The law of :func:`sir_final_size_distribution` for ``i0 > 0``, by the filter it describes."""
+    from scipy.signal import lfilter
+
+    final = np.zeros(s0 + 1)  # indexed by the number of susceptibles left
     width = s0 + i0 + 1  # i = 0 .. s0 + i0
     inflow = np.zeros(width)
     inflow[i0] = 1.0

@@ -32,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from hyosan.errors import InputError
+from hyosan.errors import unknown
 from hyosan.model.core import Model, Parameter, Reaction
 
 __all__ = ["BUILTIN_MODELS", "builtin_model"]
@@ -162,43 +162,59 @@ def _munz(name: str, latent: bool, quarantine: bool, cure: bool) -> Model:
     )
 
 
-def _alemi() -> Model:
-    p = Parameter
+def _spread_and_removal(
+    name: str,
+    x: str,
+    *,
+    beta: Parameter,
+    spread: str,
+    removal: Reaction,
+    removal_rate: Parameter,
+    description: str,
+    reference: str,
+) -> Model:
+    """``S, x, R``: ``S + x -> 2 x`` (named ``spread``) at ``beta S x / N``, and one ``removal``.
+
+    Alemi et al.'s SZR (humans kill zombies) and Kermack-McKendrick's SIR
+    (the infected recover) are both of this form.
+    """
     return Model(
-        name="alemi",
-        compartments=("S", "Z", "R"),
-        parameters=(
-            p("beta", 1.0, "bites per zombie per day among humans", "1/day"),
-            p("kappa", 0.8, "zombies killed per zombie per day by humans", "1/day"),
-        ),
-        reactions=(
-            _R("S + Z -> Z + Z", "beta", law="frequency", name="bite"),
-            _R("S + Z -> S + R", "kappa", law="frequency", name="kill"),
-        ),
+        name=name,
+        compartments=("S", x, "R"),
+        parameters=(beta, removal_rate),
+        reactions=(_R(f"S + {x} -> {x} + {x}", "beta", law="frequency", name=spread), removal),
         humans=("S",),
-        zombies=("Z",),
+        zombies=(x,),
+        description=description,
+        references=(reference,),
+    )
+
+
+def _alemi() -> Model:
+    return _spread_and_removal(
+        "alemi",
+        "Z",
+        beta=Parameter("beta", 1.0, "bites per zombie per day among humans", "1/day"),
+        spread="bite",
+        removal=_R("S + Z -> S + R", "kappa", law="frequency", name="kill"),
+        removal_rate=Parameter(
+            "kappa", 0.8, "zombies killed per zombie per day by humans", "1/day"
+        ),
         description="Alemi et al. (2015) SZR model, fully connected (frequency dependent, days).",
-        references=(_ALEMI,),
+        reference=_ALEMI,
     )
 
 
 def _sir() -> Model:
-    p = Parameter
-    return Model(
-        name="sir",
-        compartments=("S", "I", "R"),
-        parameters=(
-            p("beta", 0.3, "infectious contacts per infected per day", "1/day"),
-            p("gamma", 0.1, "recovery rate", "1/day"),
-        ),
-        reactions=(
-            _R("S + I -> I + I", "beta", law="frequency", name="infection"),
-            _R("I -> R", "gamma", name="recovery"),
-        ),
-        humans=("S",),
-        zombies=("I",),
+    return _spread_and_removal(
+        "sir",
+        "I",
+        beta=Parameter("beta", 0.3, "infectious contacts per infected per day", "1/day"),
+        spread="infection",
+        removal=_R("I -> R", "gamma", name="recovery"),
+        removal_rate=Parameter("gamma", 0.1, "recovery rate", "1/day"),
         description="Kermack-McKendrick SIR (frequency dependent, days).",
-        references=("Kermack & McKendrick (1927), Proc. R. Soc. A 115, 700-721.",),
+        reference="Kermack & McKendrick (1927), Proc. R. Soc. A 115, 700-721.",
     )
 
 
@@ -227,13 +243,7 @@ def builtin_model(name: str) -> Model:
     """
     if name in _BUILT:  # a model is immutable: build each once (runs at small N call often)
         return _BUILT[name]
-    try:
-        model = _BUILT[name] = BUILTIN_MODELS[name]()
-        return model
-    except KeyError:
-        raise InputError(
-            "no such built-in model",
-            key="model",
-            value=name,
-            allowed=", ".join(BUILTIN_MODELS),
-        ) from None
+    if name not in BUILTIN_MODELS:
+        raise unknown("built-in model", name, BUILTIN_MODELS, key="model")
+    model = _BUILT[name] = BUILTIN_MODELS[name]()
+    return model

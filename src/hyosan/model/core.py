@@ -13,12 +13,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from hyosan.errors import InputError
+from hyosan._checks import check_number
+from hyosan.errors import InputError, unknown
 from hyosan.model.rates import RateExpression, RateLaw
 
 __all__ = ["Model", "Parameter", "Reaction"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT_WORDS = "letters, digits and _, not starting with a digit"
 _TERM = re.compile(r"^\s*(?:(?P<n>\d+)\s*\*?\s*)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 
@@ -196,94 +198,98 @@ class Model:
 
 
 def _check_model(model: Model) -> None:
-    def bad(problem: str, key: str, value: object, allowed: str = "") -> InputError:
-        return InputError(
-            problem, source=f"model {model.name!r}", key=key, value=value, allowed=allowed
-        )
-
-    comps = model.compartments
-    for i, name in enumerate(comps):
-        if not isinstance(name, str) or not _IDENT.match(name):
-            raise bad(
-                "compartment names are identifiers",
-                f"compartments[{i}]",
-                name,
-                "letters, digits and _, not starting with a digit",
-            )
-    if not comps:
-        raise bad("a model needs at least one compartment", "compartments", list(comps))
-    if len(set(comps)) != len(comps):
-        dup = next(c for c, n in Counter(comps).items() if n > 1)
-        raise bad("compartment listed twice", "compartments", dup)
-    names = [p.name for p in model.parameters]
-    for i, p in enumerate(model.parameters):
-        if not _IDENT.match(p.name):
-            raise bad("parameter names are identifiers", f"parameters[{i}]", p.name)
-        if p.name in comps:
-            raise bad(
-                "a parameter cannot share a compartment's name", f"parameters.{p.name}", p.name
-            )
-        _check_value(p.name, p.default, source=f"model {model.name!r}")
-    if len(set(names)) != len(names):
-        dup = next(n for n, c in Counter(names).items() if c > 1)
-        raise bad("parameter listed twice", "parameters", dup)
-    allowed_c = ", ".join(comps)
+    """Raise :class:`InputError` for the first thing wrong with ``model``, in its key path."""
+    source = f"model {model.name!r}"
+    _check_compartments(model.compartments, source)
+    _check_parameters(model, source)
+    names = model.parameter_names
     for i, r in enumerate(model.reactions):
-        for c in r.reactants + r.products:
-            if c not in comps:
-                raise bad(
-                    "unknown compartment in reaction", f"reactions[{i}].equation", c, allowed_c
-                )
-        law = r.rate_law
-        need = {
-            RateLaw.CONSTANT: 0,
-            RateLaw.FIRST_ORDER: 1,
-            RateLaw.MASS_ACTION: 2,
-            RateLaw.FREQUENCY: 2,
-        }[law]
-        if len(r.reactants) != need:
-            raise bad(
-                f"a {law.label} reaction has {need} reactant(s)",
-                f"reactions[{i}].equation",
-                r.equation,
-                "0 reactants: constant; 1: first_order; 2: mass_action or frequency",
-            )
-        try:
-            expr = RateExpression.parse(r.rate, key=f"reactions[{i}].rate")
-        except InputError as err:
-            raise err.at(f"model {model.name!r}") from None
-        for pname in expr.parameters:
-            if pname not in names:
-                raise bad(
-                    "unknown parameter in rate",
-                    f"reactions[{i}].rate",
-                    pname,
-                    ", ".join(names) or "(the model has no parameters)",
-                )
+        _check_reaction(r, f"reactions[{i}]", model.compartments, names, source)
     for role in ("population", "humans", "zombies", "survivors"):
         for c in getattr(model, role):
-            if c not in comps:
-                raise bad("unknown compartment", role, c, allowed_c)
+            if c not in model.compartments:
+                raise unknown("compartment", c, model.compartments, key=role, source=source)
 
 
-def _check_value(name: str, value: object, *, source: str, key: str = "") -> float:
-    """A parameter value must be a finite number >= 0; return it as float."""
-    allowed = "a finite number >= 0"
-    key = key or f"parameters.{name}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def _check_compartments(comps: tuple[str, ...], source: str) -> None:
+    for i, name in enumerate(comps):
+        if not isinstance(name, str) or not _IDENT.match(name):
+            raise InputError(
+                "compartment names are identifiers",
+                source=source,
+                key=f"compartments[{i}]",
+                value=name,
+                allowed=_IDENT_WORDS,
+            )
+    if not comps:
         raise InputError(
-            "a parameter must be a number", source=source, key=key, value=value, allowed=allowed
-        )
-    v = float(value)
-    if not (v >= 0.0) or v == float("inf"):
-        raise InputError(
-            "a rate or parameter cannot be negative or infinite",
+            "a model needs at least one compartment",
             source=source,
-            key=key,
-            value=value,
-            allowed=allowed,
+            key="compartments",
+            value=list(comps),
         )
-    return v
+    _refuse_twice("compartment", comps, "compartments", source)
+
+
+def _check_parameters(model: Model, source: str) -> None:
+    for i, p in enumerate(model.parameters):
+        if not _IDENT.match(p.name):
+            raise InputError(
+                "parameter names are identifiers",
+                source=source,
+                key=f"parameters[{i}]",
+                value=p.name,
+                allowed=_IDENT_WORDS,
+            )
+        if p.name in model.compartments:
+            raise InputError(
+                "a parameter cannot share a compartment's name",
+                source=source,
+                key=f"parameters.{p.name}",
+                value=p.name,
+            )
+        _check_value(p.default, source=source, key=f"parameters.{p.name}")
+    _refuse_twice("parameter", model.parameter_names, "parameters", source)
+
+
+def _refuse_twice(what: str, names: tuple[str, ...], key: str, source: str) -> None:
+    if len(set(names)) != len(names):
+        dup = next(n for n, c in Counter(names).items() if c > 1)
+        raise InputError(f"{what} listed twice", source=source, key=key, value=dup)
+
+
+def _check_reaction(
+    r: Reaction, key: str, comps: tuple[str, ...], names: tuple[str, ...], source: str
+) -> None:
+    """Its compartments and parameters exist, and its law has the right number of reactants."""
+    for c in r.reactants + r.products:
+        if c not in comps:
+            raise unknown("compartment in reaction", c, comps, key=f"{key}.equation", source=source)
+    law = r.rate_law
+    need = law.n_reactants
+    if len(r.reactants) != need:
+        raise InputError(
+            f"a {law.label} reaction has {need} reactant(s)",
+            source=source,
+            key=f"{key}.equation",
+            value=r.equation,
+            allowed="0 reactants: constant; 1: first_order; 2: mass_action or frequency",
+        )
+    try:
+        expr = RateExpression.parse(r.rate, key=f"{key}.rate")
+    except InputError as err:
+        raise err.at(source) from None
+    for pname in expr.parameters:
+        if pname not in names:
+            raise unknown("parameter in rate", pname, names, key=f"{key}.rate", source=source)
+
+
+_VALUE_PROBLEM = "a rate or parameter must be a number, neither negative nor infinite"
+
+
+def _check_value(value: object, *, source: str, key: str) -> float:
+    """A parameter value must be a finite number >= 0; return it as float."""
+    return check_number(value, key=key, source=source, problem=_VALUE_PROBLEM)
 
 
 def probabilities(model: Model) -> set[str]:
@@ -301,22 +307,16 @@ def resolve_parameters(
     """The model's defaults updated with ``overrides``, every name and value checked."""
     values = model.defaults
     for name, value in (overrides or {}).items():
+        key = f"{key_prefix}.{name}"
         if name not in values:
-            raise InputError(
-                "unknown parameter",
-                source=source,
-                key=f"{key_prefix}.{name}",
-                value=name,
-                allowed=", ".join(values) or "(none)",
-            )
-        values[name] = _check_value(name, value, source=source, key=f"{key_prefix}.{name}")
+            raise unknown("parameter", name, values, key=key, source=source)
+        values[name] = _check_value(value, source=source, key=key)
     for name in probabilities(model):
-        if values[name] > 1.0:
-            raise InputError(
-                "a probability cannot exceed 1 (the model uses it as 1 - p)",
-                source=source,
-                key=f"{key_prefix}.{name}",
-                value=values[name],
-                allowed="0 <= value <= 1",
-            )
+        check_number(
+            values[name],
+            key=f"{key_prefix}.{name}",
+            high=1.0,
+            source=source,
+            problem="a probability cannot exceed 1 (the model uses it as 1 - p)",
+        )
     return values

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 
 __all__ = ["RateExpression", "RateLaw"]
 
@@ -40,15 +40,19 @@ class RateLaw(enum.IntEnum):
     def from_name(cls, name: str, *, key: str = "law") -> RateLaw:
         """The law called ``name`` (``"mass_action"``, ``"frequency"``, ...)."""
         try:
-            return cls[name.strip().upper()]
+            return cls[name.strip().upper() if isinstance(name, str) else ""]
         except KeyError:
-            allowed = ", ".join(law.name.lower() for law in cls)
-            raise InputError("unknown rate law", key=key, value=name, allowed=allowed) from None
+            raise unknown("rate law", name, [law.label for law in cls], key=key) from None
 
     @property
     def label(self) -> str:
         """The name used in files: ``"mass_action"``."""
         return self.name.lower()
+
+    @property
+    def n_reactants(self) -> int:
+        """Reactants a reaction of this law has: 0 constant, 1 first order, 2 otherwise."""
+        return (0, 1, 2, 2)[self]
 
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"

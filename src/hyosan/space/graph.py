@@ -49,6 +49,7 @@ Built-in worlds ship in ``hyosan/space/worlds/``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -56,8 +57,10 @@ from typing import Any
 
 import numpy as np
 
+from hyosan._checks import check_number, check_whole
 from hyosan._typing import BoolArray, FloatArray, IntArray
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
+from hyosan.space.join import Door, door_ends, edge_arrays, unknown_patch
 from hyosan.space.world import World
 
 __all__ = ["BUILTIN_WORLDS", "builtin_world", "load_world_file", "world_from_toml"]
@@ -73,12 +76,7 @@ def builtin_world(name: str) -> World:
 
 def _builtin(name: str, chain: tuple[str, ...]) -> World:
     if name not in BUILTIN_WORLDS:
-        raise InputError(
-            "no built-in world of this name",
-            key="world",
-            value=name,
-            allowed=", ".join(BUILTIN_WORLDS),
-        )
+        raise unknown("built-in world", name, BUILTIN_WORLDS, key="world")
     text = (resources.files("hyosan.space") / "worlds" / f"{name}.toml").read_text("utf-8")
     source = f"builtin:{name}"
     try:
@@ -109,10 +107,10 @@ def world_from_toml(data: dict[str, Any], *, source: str = "python") -> World:
         raise err.at(source) from None
 
 
-_TOP_KEYS = "name, description, unit, include, patches, doors, regions"
-_DOOR_KEYS = "between, weight, closable, one_way"
-_INCLUDE_KEYS = "world, region, at, scale, floors, prefix"
-_PATCH_KEYS = ("x", "y", "people", "kind", "floor", "label")
+_TOP_KEYS = ("name", "description", "unit", "include", "patches", "doors", "regions")
+_DOOR_KEYS = ("between", "weight", "closable", "one_way")
+_INCLUDE_KEYS = ("world", "region", "at", "scale", "floors", "prefix")
+_PATCH_KEYS = ("name", "x", "y", "people", "kind", "floor", "label")
 
 
 def _flag(value: Any, key: str) -> bool:
@@ -123,30 +121,33 @@ def _flag(value: Any, key: str) -> bool:
     return value
 
 
-def _number(value: Any, key: str, *, minimum: float = 0.0) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not value >= minimum
-        or not np.isfinite(value)
-    ):
-        raise InputError(
-            "a number is needed here", key=key, value=value, allowed=f"a number >= {minimum:g}"
-        )
-    return float(value)
-
-
-def _unknown(table: dict[str, Any], allowed: str, key: str = "") -> None:
-    extra = set(table) - set(allowed.split(", "))
+def _refuse_unknown_keys(table: dict[str, Any], allowed: tuple[str, ...], key: str = "") -> None:
+    extra = set(table) - set(allowed)
     if extra:
         bad = sorted(extra)[0]
+        raise unknown("key", bad, allowed, key=f"{key}.{bad}" if key else bad)
+
+
+def _table_list(value: Any, key: str, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``value`` checked to be a list of tables (``[[include]]``, ``[[doors]]``)."""
+    if not isinstance(value, list):
         raise InputError(
-            "unknown key", key=f"{key}.{bad}" if key else bad, value=bad, allowed=allowed
+            f"{key} is a list of tables", key=key, value=value, allowed=f"[[{key}]] tables"
         )
+    for j, table in enumerate(value):
+        if not isinstance(table, dict):
+            raise InputError(
+                f"each [[{key}]] is a table",
+                key=f"{key}[{j}]",
+                value=table,
+                allowed=", ".join(allowed),
+            )
+        _refuse_unknown_keys(table, allowed, f"{key}[{j}]")
+    return value
 
 
 def _build(data: dict[str, Any], chain: tuple[str, ...]) -> World:
-    _unknown(data, _TOP_KEYS)
+    _refuse_unknown_keys(data, _TOP_KEYS)
     parts = _includes(data.get("include", []), chain)
     rows = data.get("patches", [] if parts else None)
     if not isinstance(rows, list) or not (rows or parts):
@@ -184,27 +185,25 @@ def _build(data: dict[str, Any], chain: tuple[str, ...]) -> World:
 def _own_patches(rows: list[Any], name: str) -> World:
     """The file's own ``[[patches]]``, with no doors yet."""
     names: list[str] = []
-    cols: dict[str, list[Any]] = {k: [] for k in _PATCH_KEYS}
+    cols: dict[str, list[Any]] = {k: [] for k in _PATCH_KEYS[1:]}
     for i, row in enumerate(rows):
         key = f"patches[{i}]"
         if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"]:
             raise InputError(
                 "each patch needs a name", key=f"{key}.name", allowed="a non-empty string"
             )
-        _unknown(row, "name, " + ", ".join(_PATCH_KEYS), key)
+        _refuse_unknown_keys(row, _PATCH_KEYS, key)
         kind = row.get("kind", "room")
         if kind not in KINDS:
-            raise InputError(
-                "unknown kind of patch", key=f"{key}.kind", value=kind, allowed=", ".join(KINDS)
-            )
+            raise unknown("kind of patch", kind, KINDS, key=f"{key}.kind")
         if row["name"] in names:
             raise InputError("patch names must be unique", key=f"{key}.name", value=row["name"])
         names.append(row["name"])
-        cols["x"].append(_number(row.get("x", float(i)), f"{key}.x", minimum=-np.inf))
-        cols["y"].append(_number(row.get("y", 0.0), f"{key}.y", minimum=-np.inf))
-        cols["people"].append(_number(row.get("people", 0), f"{key}.people"))
+        cols["x"].append(check_number(row.get("x", float(i)), key=f"{key}.x", low=-math.inf))
+        cols["y"].append(check_number(row.get("y", 0.0), key=f"{key}.y", low=-math.inf))
+        cols["people"].append(check_number(row.get("people", 0), key=f"{key}.people"))
         cols["kind"].append(kind)
-        cols["floor"].append(int(_number(row.get("floor", 0), f"{key}.floor", minimum=-np.inf)))
+        cols["floor"].append(check_whole(row.get("floor", 0), key=f"{key}.floor", low=-math.inf))
         cols["label"].append(str(row.get("label", row["name"])))
     none = np.zeros(0, dtype=np.int64)
     return World(
@@ -225,81 +224,62 @@ def _own_patches(rows: list[Any], name: str) -> World:
 
 def _includes(tables: Any, chain: tuple[str, ...]) -> list[World]:
     """The built-in worlds that ``[[include]]`` takes in, moved, scaled and renamed."""
-    if not isinstance(tables, list):
+    return [
+        _include(table, f"include[{j}]", chain)
+        for j, table in enumerate(_table_list(tables, "include", _INCLUDE_KEYS))
+    ]
+
+
+def _include(table: dict[str, Any], key: str, chain: tuple[str, ...]) -> World:
+    """One ``[[include]]`` table's world; ``chain`` holds the worlds being built (no cycles)."""
+    name = table.get("world")
+    if name in chain:
+        raise InputError("a world cannot include itself", key=f"{key}.world", value=name)
+    if name not in BUILTIN_WORLDS:
+        allowed = [w for w in BUILTIN_WORLDS if w not in chain]
+        raise unknown("built-in world", name, allowed, key=f"{key}.world")
+    region = table.get("region")
+    if not isinstance(region, str) or not region:
         raise InputError(
-            "include is a list of tables", key="include", value=tables, allowed="[[include]] tables"
+            "an include names the region of all its patches",
+            key=f"{key}.region",
+            value=region,
+            allowed='a region name, such as "school"',
         )
-    parts: list[World] = []
-    for j, table in enumerate(tables):
-        key = f"include[{j}]"
-        if not isinstance(table, dict):
-            raise InputError("an include is a table", key=key, value=table, allowed=_INCLUDE_KEYS)
-        _unknown(table, _INCLUDE_KEYS, key)
-        name = table.get("world")
-        if name not in BUILTIN_WORLDS or name in chain:
-            raise InputError(
-                "no built-in world of this name to include"
-                if name not in BUILTIN_WORLDS
-                else "a world cannot include itself",
-                key=f"{key}.world",
-                value=name,
-                allowed=", ".join(w for w in BUILTIN_WORLDS if w not in chain),
-            )
-        region = table.get("region")
-        if not isinstance(region, str) or not region:
-            raise InputError(
-                "an include names the region of all its patches",
-                key=f"{key}.region",
-                value=region,
-                allowed='a region name, such as "school"',
-            )
-        at = table.get("at", [0.0, 0.0])
-        if not isinstance(at, list) or len(at) != 2:
-            raise InputError(
-                "a position is needed here", key=f"{key}.at", value=at, allowed="[x, y]"
-            )
-        dx, dy = (_number(v, f"{key}.at", minimum=-np.inf) for v in at)
-        scale = _number(table.get("scale", 1.0), f"{key}.scale")
-        if scale == 0:
-            raise InputError("a scale is more than 0", key=f"{key}.scale", value=scale)
-        floors = _flag(table.get("floors", True), f"{key}.floors")
-        prefix = table.get("prefix", "")
-        if not isinstance(prefix, str):
-            raise InputError("a prefix is a string", key=f"{key}.prefix", value=prefix)
-        world = _builtin(name, chain)
-        regions = {f"{prefix}{r}": v for r, v in world.regions.items()}
-        if region in regions:
-            raise InputError(
-                f"the world {name!r} has a region of this name already",
-                key=f"{key}.region",
-                value=region,
-                allowed="a new region name, not " + ", ".join(regions),
-            )
-        parts.append(
-            dataclasses.replace(
-                world,
-                patches=tuple(f"{prefix}{p}" for p in world.patches),
-                x=dx + scale * world.x,
-                y=dy + scale * world.y,
-                floor=world.floor if floors else np.zeros(world.n_patches, dtype=np.int64),
-                regions={**regions, region: tuple(range(world.n_patches))},
-            )
+    at = table.get("at", [0.0, 0.0])
+    if not isinstance(at, list) or len(at) != 2:
+        raise InputError("a position is needed here", key=f"{key}.at", value=at, allowed="[x, y]")
+    dx, dy = (check_number(v, key=f"{key}.at", low=-math.inf) for v in at)
+    scale = check_number(table.get("scale", 1.0), key=f"{key}.scale", low_open=True)
+    floors = _flag(table.get("floors", True), f"{key}.floors")
+    prefix = table.get("prefix", "")
+    if not isinstance(prefix, str):
+        raise InputError("a prefix is a string", key=f"{key}.prefix", value=prefix)
+    world = _builtin(name, chain)
+    regions = {f"{prefix}{r}": v for r, v in world.regions.items()}
+    if region in regions:
+        raise InputError(
+            f"the world {name!r} has a region of this name already",
+            key=f"{key}.region",
+            value=region,
+            allowed="a new region name, not " + ", ".join(regions),
         )
-    return parts
+    return dataclasses.replace(
+        world,
+        patches=tuple(f"{prefix}{p}" for p in world.patches),
+        x=dx + scale * world.x,
+        y=dy + scale * world.y,
+        floor=world.floor if floors else np.zeros(world.n_patches, dtype=np.int64),
+        regions={**regions, region: tuple(range(world.n_patches))},
+    )
 
 
 def _doors(doors: Any, names: tuple[str, ...]) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
     """Edges of the ``[[doors]]`` between ``names``: src, dst, weight, closable."""
     pos = {n: i for i, n in enumerate(names)}
-    src: list[int] = []
-    dst: list[int] = []
-    weight: list[float] = []
-    closable: list[bool] = []
-    for i, door in enumerate(doors):
+    out: list[Door] = []
+    for i, door in enumerate(_table_list(doors, "doors", _DOOR_KEYS)):
         key = f"doors[{i}]"
-        if not isinstance(door, dict):
-            raise InputError("a door is a table", key=key, value=door, allowed=_DOOR_KEYS)
-        _unknown(door, _DOOR_KEYS, key)
         between = door.get("between")
         if not isinstance(between, list) or len(between) != 2:
             raise InputError(
@@ -308,33 +288,12 @@ def _doors(doors: Any, names: tuple[str, ...]) -> tuple[IntArray, IntArray, Floa
                 value=between,
                 allowed='["a", "b"]',
             )
-        for end in between:
-            if end not in pos:
-                raise InputError(
-                    "a door names an unknown patch",
-                    key=f"{key}.between",
-                    value=end,
-                    allowed=", ".join(names[:10]) + (", ..." if len(names) > 10 else ""),
-                )
-        w = _number(door.get("weight", 1.0), f"{key}.weight")
-        a, b = pos[between[0]], pos[between[1]]
-        if a == b:
-            raise InputError(
-                "a door joins two different patches", key=f"{key}.between", value=between
-            )
+        a, b = door_ends(pos, between[0], between[1], key=f"{key}.between")
+        w = check_number(door.get("weight", 1.0), key=f"{key}.weight")
         one_way = _flag(door.get("one_way", False), f"{key}.one_way")
         can_close = _flag(door.get("closable", True), f"{key}.closable")
-        for s, d in [(a, b)] if one_way else [(a, b), (b, a)]:
-            src.append(s)
-            dst.append(d)
-            weight.append(w)
-            closable.append(can_close)
-    return (
-        np.array(src, dtype=np.int64),
-        np.array(dst, dtype=np.int64),
-        np.array(weight, dtype=np.float64),
-        np.array(closable, dtype=np.bool_),
-    )
+        out.append((a, b, w, can_close, one_way))
+    return edge_arrays(out)
 
 
 def _regions(table: Any, world: World) -> dict[str, tuple[int, ...]]:
@@ -364,11 +323,6 @@ def _regions(table: Any, world: World) -> dict[str, tuple[int, ...]]:
             elif m in known:
                 chosen.extend(known[m])
             else:
-                raise InputError(
-                    "a region names an unknown patch",
-                    key=key,
-                    value=m,
-                    allowed="patch names of this world, or regions named before this one",
-                )
+                raise unknown_patch(m, [*pos, *known], key=key, what="patch or region")
         regions[rname] = known[rname] = tuple(dict.fromkeys(chosen))
     return regions

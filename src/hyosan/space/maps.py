@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hyosan._typing import FloatArray, IntArray
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 
 __all__ = ["CELLS", "MAPS", "MapRaster", "largest_remainder", "load_map"]
 
@@ -209,13 +209,9 @@ def load_map(name: str, cell: str = "10km") -> MapRaster:
     ('EPSG:5179', 10000.0)
     """
     if name not in MAPS:
-        raise InputError(
-            "no shipped map of this name", key="map", value=name, allowed=", ".join(MAPS)
-        )
+        raise unknown("shipped map", name, MAPS, key="map")
     if cell not in CELLS:
-        raise InputError(
-            "no shipped cell size of this name", key="cell", value=cell, allowed=", ".join(CELLS)
-        )
+        raise unknown("shipped cell size", cell, CELLS, key="cell")
     return _read(name, cell)
 
 

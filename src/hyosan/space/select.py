@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from hyosan._checks import check_number, is_number
 from hyosan._typing import IntArray
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 from hyosan.space.world import World
 
 __all__ = ["Selection"]
@@ -56,7 +57,7 @@ class Selection:
         }:
             around = value.get("around")
             if isinstance(around, Sequence) and not isinstance(around, str):
-                if len(around) != 2 or not all(isinstance(v, int | float) for v in around):
+                if len(around) != 2 or not all(is_number(v) for v in around):
                     raise InputError(
                         "a coordinate is [longitude, latitude]",
                         key=f"{key}.around",
@@ -64,14 +65,11 @@ class Selection:
                         allowed="[lon, lat] in degrees, or a place name",
                     )
                 around = (float(around[0]), float(around[1]))
-            radius = value.get("radius_km", 0.0)
-            if isinstance(radius, bool) or not isinstance(radius, int | float) or radius < 0:
-                raise InputError(
-                    "a radius is a number of km >= 0",
-                    key=f"{key}.radius_km",
-                    value=radius,
-                    allowed="a number >= 0",
-                )
+            radius = check_number(
+                value.get("radius_km", 0.0),
+                key=f"{key}.radius_km",
+                problem="a radius is a number of km >= 0",
+            )
             patches = value.get("patches", ())
             if isinstance(patches, str):
                 patches = (patches,)
@@ -79,7 +77,7 @@ class Selection:
                 patches=tuple(patches),
                 region=str(value.get("region", "")),
                 around=around,
-                radius_km=float(radius),
+                radius_km=radius,
             )
         raise InputError(
             "cannot read this selection of patches", key=key, value=value, allowed=_FORMS
@@ -113,12 +111,8 @@ class Selection:
                 chosen.add(world.index(name, key=key))
         if self.region:
             if self.region not in world.regions:
-                raise InputError(
-                    f"no region of this name in world {world.name!r}",
-                    key=f"{key}.region",
-                    value=self.region,
-                    allowed=", ".join(world.regions) or "(this world has no named regions)",
-                )
+                what = f"region in world {world.name!r}"
+                raise unknown(what, self.region, world.regions, key=f"{key}.region")
             chosen.update(world.regions[self.region])
         if self.around is not None:
             chosen.update(_around(world, self.around, self.radius_km, key=f"{key}.around"))

@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
+from hyosan._checks import check_number
 from hyosan._typing import FloatArray
-from hyosan.errors import InputError
+from hyosan.errors import unknown
 from hyosan.model import Model
 from hyosan.space.compiled import mobility_vector
 from hyosan.space.select import Selection
@@ -106,32 +107,19 @@ class WorldSetup:
         comps = model.compartments
         fill = self.fill_compartment(model)
         if fill not in comps:
-            raise InputError(
-                "unknown compartment", key="world.fill", value=fill, allowed=", ".join(comps)
-            )
+            raise unknown("compartment", fill, comps, key="world.fill")
         mobility_vector(comps, self.movement, self.coupling)
-        k = self.scale
-        if isinstance(k, bool) or not isinstance(k, int | float) or not 0 < k < np.inf:
-            raise InputError(
-                "a scale of the population is a number > 0",
-                key="world.scale",
-                value=k,
-                allowed="a finite number > 0 (0.5: half the people in every patch)",
-            )
+        check_number(
+            self.scale,
+            key="world.scale",
+            low_open=True,
+            problem="a scale of the population is a number > 0 (0.5: half the people)",
+        )
         for i, s in enumerate(self.seeds):
             key = f"world.seed[{i}]"
             if s.compartment not in comps:
-                raise InputError(
-                    "unknown compartment",
-                    key=f"{key}.compartment",
-                    value=s.compartment,
-                    allowed=", ".join(comps),
-                )
-            n = s.count
-            if isinstance(n, bool) or not isinstance(n, int | float) or not 0 <= n < np.inf:
-                raise InputError(
-                    "a count is a number >= 0", key=f"{key}.count", value=n, allowed=">= 0"
-                )
+                raise unknown("compartment", s.compartment, comps, key=f"{key}.compartment")
+            check_number(s.count, key=f"{key}.count", problem="a count is a number >= 0")
             s.where.resolve(self.world, key=f"{key}.where")
 
     def counts(self, model: Model) -> FloatArray:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from hyosan._typing import BoolArray, FloatArray, IntArray
 from hyosan.errors import InputError
+from hyosan.space.join import Door, edge_arrays, join_worlds, unknown_patch
 
 __all__ = ["World", "world_from_map"]
 
@@ -143,16 +144,8 @@ class World:
         try:
             return self.patches.index(patch)
         except ValueError:
-            import difflib
-
-            close = difflib.get_close_matches(str(patch), self.patches, n=5)
-            allowed = ", ".join(close) if close else ", ".join(self.patches[:8]) + ", ..."
-            raise InputError(
-                f"no patch of this name in world {self.name!r}",
-                key=key,
-                value=patch,
-                allowed=allowed,
-            ) from None
+            what = f"patch in world {self.name!r}"
+            raise unknown_patch(patch, self.patches, key=key, what=what) from None
 
     @classmethod
     def from_edges(
@@ -179,32 +172,23 @@ class World:
         names = tuple(patches)
         n = len(names)
         pos = {p: i for i, p in enumerate(names)}
-        pairs: list[tuple[int, int, float]] = []
+        doors: list[Door] = []
         for k, (a, b, w) in enumerate(edges):
-            for end in (a, b):
-                if end not in pos:
-                    raise InputError(
-                        "an edge names an unknown patch",
-                        key=f"edges[{k}]",
-                        value=end,
-                        allowed=", ".join(names[:8]),
-                    )
-            pairs.append((pos[a], pos[b], float(w)))
-            if two_way:
-                pairs.append((pos[b], pos[a], float(w)))
-        arr = np.array(pairs, dtype=np.float64).reshape(-1, 3)
+            i, j = _indices(pos, (a, b), key=f"edges[{k}]")
+            doors.append((i, j, float(w), False, not two_way))
+        src, dst, weight, closable = edge_arrays(doors)
         return cls(
             name=name,
             patches=names,
             x=_f64(np.arange(n) if x is None else x),
             y=_f64(np.zeros(n) if y is None else y),
             population=_f64(np.zeros(n) if population is None else population),
-            src=arr[:, 0].astype(np.int64),
-            dst=arr[:, 1].astype(np.int64),
-            weight=arr[:, 2],
-            closable=np.zeros(len(pairs), dtype=np.bool_),
+            src=src,
+            dst=dst,
+            weight=weight,
+            closable=closable,
             kinds=tuple(kinds) if kinds is not None else ("room",) * n,
-            regions={r: tuple(pos[p] for p in ps) for r, ps in (regions or {}).items()},
+            regions={r: _indices(pos, ps, key=f"regions.{r}") for r, ps in (regions or {}).items()},
         )
 
     @classmethod
@@ -242,23 +226,15 @@ class World:
         rr, cc = np.nonzero(keep)
         ids = np.full(pop.shape, -1, dtype=np.int64)
         ids[rr, cc] = np.arange(rr.size)
-        src: list[IntArray] = []
-        dst: list[IntArray] = []
-        for a, b in ((ids[:, :-1], ids[:, 1:]), (ids[:-1, :], ids[1:, :])):
-            both = (a >= 0) & (b >= 0)
-            src += [a[both], b[both]]
-            dst += [b[both], a[both]]
-        s = np.concatenate(src) if src else np.zeros(0, dtype=np.int64)
-        d = np.concatenate(dst) if dst else np.zeros(0, dtype=np.int64)
-        order = np.lexsort((d, s))
+        s, d = _borders(ids)
         return cls(
             name=name,
             patches=tuple(f"r{r}c{c}" for r, c in zip(rr.tolist(), cc.tolist(), strict=True)),
             x=xs[cc],
             y=ys[rr],
             population=pop[rr, cc],
-            src=s[order],
-            dst=d[order],
+            src=s,
+            dst=d,
             weight=np.ones(s.size),
             closable=np.zeros(s.size, dtype=np.bool_),
             kinds=("cell",) * rr.size,
@@ -325,107 +301,29 @@ class World:
         >>> city.patches, city.n_edges
         (('centre', 'suburb', 's-hall', 's-gate'), 6)
         """
-        if other.is_raster:
-            raise InputError(
-                "a raster world can only be the first of a join",
-                key="other",
-                value=other.name,
-                allowed="a world of rooms, districts or camps",
-            )
-        theirs = tuple(f"{prefix}{p}" for p in other.patches)
-        names = (*self.patches, *theirs)
-        clash = sorted(set(self.patches) & set(theirs))
-        if clash:
-            raise InputError(
-                f"a patch of this name is in both worlds ({self.name!r} and {other.name!r})",
-                key="patches",
-                value=clash[0],
-                allowed="distinct names; join with a prefix for the second world",
-            )
-        their_regions = {f"{prefix}{r}": v for r, v in other.regions.items()}
-        clash = sorted(set(self.regions) & set(their_regions))
-        if clash:
-            raise InputError(
-                f"a region of this name is in both worlds ({self.name!r} and {other.name!r})",
-                key="regions",
-                value=clash[0],
-                allowed="distinct names; join with a prefix for the second world",
-            )
-        n = self.n_patches
-        src, dst, weight, closable = _door_edges(names, doors)
-        off = np.full(other.n_patches, -1, dtype=np.int64)
-        return World(
-            name=self.name if name is None else name,
-            patches=names,
-            x=np.concatenate([self.x, other.x]),
-            y=np.concatenate([self.y, other.y]),
-            population=np.concatenate([self.population, other.population]),
-            src=np.concatenate([self.src, other.src + n, src]),
-            dst=np.concatenate([self.dst, other.dst + n, dst]),
-            weight=np.concatenate([self.weight, other.weight, weight]),
-            closable=np.concatenate([self.closable, other.closable, closable]),
-            kinds=(*self.kinds, *other.kinds),
-            regions={
-                **self.regions,
-                **{r: tuple(i + n for i in v) for r, v in their_regions.items()},
-            },
-            row=np.concatenate([self.row, off]) if self.row is not None else None,
-            col=np.concatenate([self.col, off]) if self.col is not None else None,
-            grid_shape=self.grid_shape,
-            floor=np.concatenate([self.floor, other.floor]) if self.floor is not None else None,
-            labels=(*self.labels, *other.labels),
-            map_name=self.map_name,
-            map_cell=self.map_cell,
-            crs=self.crs,
-            cell_m=self.cell_m,
-            unit=self.unit,
-        )
+        return join_worlds(self, other, doors=doors, prefix=prefix, name=name)
 
 
-def _door_edges(
-    names: tuple[str, ...], doors: Sequence[tuple[str, str, float, bool]]
-) -> tuple[IntArray, IntArray, FloatArray, BoolArray]:
-    """Two edges, one each way, for each door ``(a, b, weight, closable)`` between ``names``."""
-    pos = {p: i for i, p in enumerate(names)}
-    src: list[int] = []
-    dst: list[int] = []
-    weight: list[float] = []
-    closable: list[bool] = []
-    for k, door in enumerate(doors):
-        key = f"doors[{k}]"
-        if len(door) != 4:
-            raise InputError(
-                "a door is (a, b, weight, closable)", key=key, value=door, allowed="four values"
-            )
-        a, b, w, can_close = door
-        for end in (a, b):
-            if end not in pos:
-                raise InputError(
-                    "a door names an unknown patch",
-                    key=key,
-                    value=end,
-                    allowed=", ".join(names[:8]) + (", ..." if len(names) > 8 else ""),
-                )
-        if a == b:
-            raise InputError("a door joins two different patches", key=key, value=(a, b))
-        if (
-            isinstance(w, bool)
-            or not isinstance(w, int | float | np.integer | np.floating)
-            or not 0 <= w < np.inf
-        ):
-            raise InputError(
-                "a door's weight is a number", key=key, value=w, allowed="a finite number >= 0"
-            )
-        src += [pos[a], pos[b]]
-        dst += [pos[b], pos[a]]
-        weight += [float(w)] * 2
-        closable += [bool(can_close)] * 2
-    return (
-        np.array(src, dtype=np.int64),
-        np.array(dst, dtype=np.int64),
-        np.array(weight, dtype=np.float64),
-        np.array(closable, dtype=np.bool_),
-    )
+def _borders(ids: IntArray) -> tuple[IntArray, IntArray]:
+    """``src, dst`` of every border between two kept cells of the grid ``ids`` (-1: left
+    out), each way, sorted by ``src`` then ``dst``."""
+    src: list[IntArray] = []
+    dst: list[IntArray] = []
+    for a, b in ((ids[:, :-1], ids[:, 1:]), (ids[:-1, :], ids[1:, :])):
+        both = (a >= 0) & (b >= 0)
+        src += [a[both], b[both]]
+        dst += [b[both], a[both]]
+    s, d = np.concatenate(src), np.concatenate(dst)
+    order = np.lexsort((d, s))
+    return s[order], d[order]
+
+
+def _indices(pos: Mapping[str, int], names: Sequence[str], *, key: str) -> tuple[int, ...]:
+    """The indices of patch ``names``, or :class:`InputError` naming ``key``."""
+    for name in names:
+        if name not in pos:
+            raise unknown_patch(name, list(pos), key=key)
+    return tuple(pos[name] for name in names)
 
 
 def world_from_map(name: str, cell: str = "10km") -> World:

@@ -1,8 +1,8 @@
-"""Worlds: constructors, world files, selections of patches and the spreading of seeds."""
+"""Worlds: constructors, checks, selections of patches and the spreading of seeds.
+
+World files are tested in ``test_graph.py``; joined worlds in ``test_city.py``."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +11,8 @@ from hyosan.errors import InputError
 from hyosan.space import (
     Selection,
     World,
-    builtin_world,
-    load_world_file,
     spread_by_weight,
 )
-from hyosan.space.graph import BUILTIN_WORLDS
 
 # --- World.lattice -----------------------------------------------------------
 
@@ -192,164 +189,27 @@ def test_index_suggests_close_names() -> None:
     with pytest.raises(InputError) as err:
         w.index("sciense-lab", key="where")
     assert err.value.key == "where" and "science-lab" in err.value.allowed
+    assert "did you mean 'science-lab'" in err.value.problem
 
 
-# --- world files --------------------------------------------------------------
-
-GOOD = """\
-name = "house"
-unit = "m"
-
-[[patches]]
-name = "kitchen"
-kind = "room"
-x = 1.0
-y = 2.0
-people = 3
-floor = 1
-label = "The kitchen"
-
-[[patches]]
-name = "hall"
-kind = "corridor"
-people = 4
-
-[[patches]]
-name = "garden"
-kind = "yard"
-
-[[doors]]
-between = ["kitchen", "hall"]
-weight = 2.0
-
-[[doors]]
-between = ["hall", "garden"]
-closable = false
-one_way = true
-
-[regions]
-inside = ["kitchen", "hall"]
-"""
-
-
-def _write(tmp_path: Path, text: str, name: str = "plan.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_load_world_file_reads_every_field(tmp_path: Path) -> None:
-    """Patches, doors (weights, closable, one-way), regions, labels and unit are read."""
-    w = load_world_file(_write(tmp_path, GOOD))
-    assert w.name == "house" and w.unit == "m"
-    assert w.patches == ("kitchen", "hall", "garden")
-    assert w.kinds == ("room", "corridor", "yard")
-    assert w.labels == ("The kitchen", "hall", "garden")
-    np.testing.assert_array_equal(w.population, [3.0, 4.0, 0.0])
-    np.testing.assert_array_equal(w.floor, [1, 0, 0])
-    assert (w.x[0], w.y[0]) == (1.0, 2.0)
-    edges = sorted(
-        zip(w.src.tolist(), w.dst.tolist(), w.weight.tolist(), w.closable.tolist(), strict=True)
-    )
-    assert edges == [(0, 1, 2.0, True), (1, 0, 2.0, True), (1, 2, 1.0, False)]
-    assert dict(w.regions) == {"inside": (0, 1)}
-
-
-_P2 = '[[patches]]\nname = "a"\n[[patches]]\nname = "b"\n'
-
-
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ('colour = "red"\n' + _P2, "colour"),
-        ('name = "x"\n', "patches"),
-        ('[[patches]]\nkind = "room"\n', "patches[0].name"),
-        ('[[patches]]\nname = "a"\nheight = 3\n', "patches[0].height"),
-        (_P2 + '[[patches]]\nname = "c"\nkind = "castle"\n', "patches[2].kind"),
-        ('[[patches]]\nname = "a"\n[[patches]]\nname = "b"\nkind = "dungeon"\n', "patches[1].kind"),
-        (_P2 + '[[patches]]\nname = "a"\n', "patches[2].name"),
-        ('[[patches]]\nname = "a"\npeople = -1\n', "patches[0].people"),
-        ('[[patches]]\nname = "a"\nx = "left"\n', "patches[0].x"),
-        (_P2 + '[[doors]]\nbetween = ["a"]\n', "doors[0].between"),
-        (_P2 + '[[doors]]\nbetween = "a"\n', "doors[0].between"),
-        (
-            _P2 + '[[doors]]\nbetween = ["a", "b"]\n[[doors]]\nbetween = ["a", "z"]\n',
-            "doors[1].between",
-        ),
-        (_P2 + '[[doors]]\nbetween = ["a", "b"]\nweight = -2\n', "doors[0].weight"),
-        (_P2 + '[[doors]]\nbetween = ["a", "b"]\nweight = "wide"\n', "doors[0].weight"),
-        (_P2 + '[regions]\nr = ["a", "q"]\n', "regions.r"),
-        (_P2 + '[regions]\nr = "a"\n', "regions.r"),
-    ],
-)
-def test_bad_world_files_name_the_file_and_key(tmp_path: Path, text: str, key: str) -> None:
-    """Each kind of bad content raises InputError with the file as source and the key path."""
-    path = _write(tmp_path, text)
+def test_unknown_patch_of_a_big_world_lists_a_few_names() -> None:
+    """In a world of many patches an unknown name lists its closest names, or the first 8,
+    not all of them."""
+    w = World.lattice(np.ones((10, 10)))
     with pytest.raises(InputError) as err:
-        load_world_file(path)
-    assert err.value.source == str(path)
-    assert err.value.key == key, str(err.value)
-    assert str(path) in str(err.value) and key in str(err.value)
-
-
-def test_unreadable_and_invalid_world_files(tmp_path: Path) -> None:
-    """A missing file and a file that is not TOML raise InputError naming the file."""
-    missing = tmp_path / "nope.toml"
+        w.index("r3c33")
+    assert err.value.allowed.endswith(", ...") and "r3c3" in err.value.allowed
+    assert len(err.value.allowed.split(", ")) <= 6
     with pytest.raises(InputError) as err:
-        load_world_file(missing)
-    assert err.value.source == str(missing)
-    broken = _write(tmp_path, "[[patches]\nname = ", "broken.toml")
+        w.index("zzz")
+    assert err.value.allowed == ", ".join(w.patches[:8]) + ", ..."
+
+
+def test_from_edges_region_of_an_unknown_patch() -> None:
+    """A region naming a patch that is not listed raises InputError naming the region."""
     with pytest.raises(InputError) as err:
-        load_world_file(broken)
-    assert err.value.source == str(broken) and "TOML" in err.value.problem
-
-
-def test_regions_not_a_table_is_an_input_error(tmp_path: Path) -> None:
-    """``regions = [...]`` (a list, not a table) is bad input: InputError naming ``regions``."""
-    path = _write(tmp_path, 'regions = ["a"]\n' + _P2)
-    with pytest.raises(InputError) as err:
-        load_world_file(path)
-    assert err.value.key == "regions" and err.value.source == str(path)
-
-
-def test_unknown_door_key_is_an_input_error(tmp_path: Path) -> None:
-    """A misspelt door key (``wieght``) is refused, as a misspelt patch key is."""
-    path = _write(tmp_path, _P2 + '[[doors]]\nbetween = ["a", "b"]\nwieght = 5.0\n')
-    with pytest.raises(InputError) as err:
-        load_world_file(path)
-    assert err.value.key == "doors[0].wieght"
-
-
-def test_door_flags_must_be_booleans(tmp_path: Path) -> None:
-    """``one_way = "no"`` is refused, not read as a one-way door."""
-    path = _write(tmp_path, _P2 + '[[doors]]\nbetween = ["a", "b"]\none_way = "no"\n')
-    with pytest.raises(InputError) as err:
-        load_world_file(path)
-    assert err.value.key == "doors[0].one_way"
-
-
-def test_door_to_itself_names_the_door(tmp_path: Path) -> None:
-    """A door between a patch and itself names ``doors[0].between``."""
-    path = _write(tmp_path, _P2 + '[[doors]]\nbetween = ["a", "a"]\n')
-    with pytest.raises(InputError) as err:
-        load_world_file(path)
-    assert err.value.key == "doors[0].between"
-
-
-def test_builtin_school_loads() -> None:
-    """The built-in school loads: named patches, two-way doors, 1000 pupils, its regions."""
-    assert "hyosan-school" in BUILTIN_WORLDS
-    w = builtin_world("hyosan-school")
-    assert w.name == "hyosan-school"
-    assert w.n_patches >= 35 and w.n_edges > 0
-    assert w.population.sum() == 1000.0
-    assert w.closable.any() and not w.closable.all()
-    for region in ("floor-1", "classrooms", "corridors", "outside"):
-        assert region in w.regions
-    assert Selection(region="floor-3").resolve(w).size == len(w.regions["floor-3"])
-    with pytest.raises(InputError) as err:
-        builtin_world("hyosan-mall")
-    assert err.value.key == "world"
+        World.from_edges("w", ["a", "b"], [], regions={"ends": ["a", "z"]})
+    assert err.value.key == "regions.ends" and err.value.value == "z"
 
 
 # --- Selection -----------------------------------------------------------------
