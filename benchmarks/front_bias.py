@@ -26,10 +26,11 @@ import time
 
 import numpy as np
 
-from hyosan.engines import DirectSSA, TauLeap, run_path
+from hyosan.engines import DirectSSA, TauLeap
 from hyosan.engines.base import Engine
 from hyosan.model import builtin_model
 from hyosan.space import Placement, Selection, World, WorldSetup
+from hyosan.testing import sample_paths
 
 CASES = {  # model: (parameters, movement, end time)
     "alemi": ({"beta": 1.0, "kappa": 0.5}, {"Z": 0.5}, 40.0),
@@ -52,13 +53,8 @@ def humans_left(
     x0 = setup.counts(model).ravel()
     rng = np.random.default_rng(seed)
     nc = len(model.compartments)
-    rows = []
-    for _ in range(runs):
-        out, _events = run_path(
-            model, params or model.defaults, x0, times, (), engine, rng, setup=setup
-        )
-        rows.append(out.reshape(len(times), -1, nc)[:, :, 0].sum(axis=1))
-    return np.array(rows)
+    out = sample_paths(model, params or model.defaults, x0, times, engine, runs, rng, setup=setup)
+    return out.reshape(runs, len(times), -1, nc)[:, :, :, 0].sum(axis=2)
 
 
 def main() -> None:

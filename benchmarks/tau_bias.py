@@ -7,6 +7,7 @@ import numpy as np
 
 from hyosan.engines import DirectSSA, OdeEngine, TauLeap, run_path
 from hyosan.model import builtin_model
+from hyosan.testing import sample_paths
 
 N = 100_000
 m = builtin_model("sir")
@@ -21,7 +22,7 @@ for name, eng in [
     ("tau.003", TauLeap(eps=0.003)),
 ]:
     rng = np.random.default_rng(1)
-    P = np.stack([run_path(m, p, x0, T, (), eng, rng)[0] for _ in range(200)])
+    P = sample_paths(m, p, x0, T, eng, 200, rng)
     d = P.mean(0) - ode
     se = P.std(0, ddof=1) / np.sqrt(200)
     print(

@@ -20,6 +20,7 @@ import numpy as np
 from hyosan.analytic import szr_ode_solution, takeover_probability, takeover_probability_limit
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
 from hyosan.model import builtin_model
+from hyosan.testing import sample_paths
 from report import Check
 
 SOURCE = (
@@ -231,12 +232,11 @@ def _takeover_engine(
     rows, ok = [], True
     for humans, zombies, kappa in cases:
         x0 = np.array([float(humans), float(zombies), 0.0])
-        wins = 0
-        for _ in range(runs):
-            final = run_path(MODEL, {"beta": 1.0, "kappa": kappa}, x0, FOREVER, (), engine, rng)
-            s, z = final[0][-1, :2]
-            ok &= s == 0.0 or z == 0.0
-            wins += s == 0.0 and z > 0.0
+        params = {"beta": 1.0, "kappa": kappa}
+        final = sample_paths(MODEL, params, x0, FOREVER, engine, runs, rng)[:, -1]
+        s, z = final[:, 0], final[:, 1]
+        ok &= bool(np.all((s == 0.0) | (z == 0.0)))
+        wins = int(np.sum((s == 0.0) & (z > 0.0)))
         p = takeover_probability(humans, zombies, alpha=kappa)
         se = math.sqrt(p * (1 - p) / runs)
         z_score = (wins / runs - p) / se

@@ -30,6 +30,7 @@ from hyosan.analytic import (
 )
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
 from hyosan.model import builtin_model
+from hyosan.testing import sample_paths
 from report import Check
 
 KM_SOURCE = (
@@ -132,12 +133,7 @@ def _km_ssa(outdir: Path, runs: int, rng: np.random.Generator) -> Check:
     rows, ok, sims = [], True, {}
     for r0 in (1.5, 2.0, 3.0):
         params = {"beta": 0.1 * r0, "gamma": 0.1}
-        final_s = np.array(
-            [
-                run_path(SIR, params, x0, FOREVER, (), DirectSSA(), rng)[0][-1, 0]
-                for _ in range(runs)
-            ]
-        )
+        final_s = sample_paths(SIR, params, x0, FOREVER, DirectSSA(), runs, rng)[:, -1, 0]
         infected = (n - i0) - final_s
         expected = (n - i0) * km_final_size(r0, (n - i0) / n, i0 / n)
         se = infected.std(ddof=1) / math.sqrt(runs)
@@ -272,12 +268,8 @@ def _final_size_engine(
         exact = sir_final_size_distribution(s0, i0, r0)
         x0 = np.array([float(s0), float(i0), 0.0])
         params = {"beta": 0.1 * r0, "gamma": 0.1}
-        sizes = np.array(
-            [
-                s0 - run_path(SIR, params, x0, FOREVER, (), engine, rng)[0][-1, 0]
-                for _ in range(runs)
-            ]
-        ).astype(int)
+        paths = sample_paths(SIR, params, x0, FOREVER, engine, runs, rng)
+        sizes = (s0 - paths[:, -1, 0]).astype(int)
         observed = np.bincount(sizes, minlength=s0 + 1)
         stat, dof, p_value = pooled_chi_square(observed, runs * exact)
         k = np.arange(s0 + 1)
@@ -351,12 +343,8 @@ def _z_mean_var(x: np.ndarray, mean: float, var: float, mu4: float) -> tuple[flo
 def _pure_death_ssa(outdir: Path, runs: int, rng: np.random.Generator) -> Check:
     n0, mu = 40, 1.0
     times = np.array([0.0, 0.25, 1.0, 3.0])
-    paths = np.stack(
-        [
-            run_path(DEATH, {"mu": mu}, np.array([float(n0)]), times, (), DirectSSA(), rng)[0][:, 0]
-            for _ in range(runs)
-        ]
-    ).astype(int)
+    paths = sample_paths(DEATH, {"mu": mu}, [float(n0)], times, DirectSSA(), runs, rng)
+    paths = paths[:, :, 0].astype(int)
     k = np.arange(n0 + 1)
     rows, ok = [], True
     for j, t in enumerate(times[1:], start=1):
@@ -419,20 +407,8 @@ its fourth central moment is `var (1 + 3 (n0 - 2) p (1 - p))`.
 
 def _pure_death_tau(runs: int, rng: np.random.Generator) -> Check:
     n0, mu, eps = 2000, 1.0, 0.03
-    x = np.array(
-        [
-            run_path(
-                DEATH,
-                {"mu": mu},
-                np.array([float(n0)]),
-                np.array([0.0, 1.0]),
-                (),
-                TauLeap(eps=eps),
-                rng,
-            )[0][-1, 0]
-            for _ in range(runs)
-        ]
-    )
+    times = [0.0, 1.0]
+    x = sample_paths(DEATH, {"mu": mu}, [float(n0)], times, TauLeap(eps=eps), runs, rng)[:, -1, 0]
     m, v, t, leaps = float(n0), 0.0, 0.0, 0
     while t < 1.0 - 1e-9:
         h = min(eps / mu, 1.0 - t)

@@ -19,7 +19,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
+from hyosan.engines import DirectSSA, Engine, OdeEngine, Plan, TauLeap, run_path, run_plan
 from hyosan.interventions import Intervention
 from hyosan.model import Model, builtin_model
 from hyosan.scenario import load_scenario
@@ -72,7 +72,8 @@ def _paths(
     rng = np.random.default_rng(seed)
     x = np.array(x0, dtype=np.float64)
     start = time.perf_counter()
-    out = [run_path(model, params, x, times, interventions, engine, rng)[0] for _ in range(runs)]
+    plan = Plan.build(model, params, engine, interventions=interventions)
+    out = [run_plan(plan, x, times, rng)[0] for _ in range(runs)]
     return np.stack(out), time.perf_counter() - start
 
 

@@ -52,6 +52,7 @@ from hyosan.analytic.munz import (
 from hyosan.engines import DirectSSA, OdeEngine, run_path
 from hyosan.engines._kernels import ode_rhs, propensities
 from hyosan.model import builtin_model, compile_model
+from hyosan.testing import sample_paths
 from report import Check
 
 SOURCE = (
@@ -537,11 +538,8 @@ def _major_fraction(r0: float, runs: int, rng: np.random.Generator) -> float:
         np.array([0.0, 1e7]),
         DirectSSA(),
     )
-    major = 0
-    for _ in range(runs):
-        out, _ = run_path(model, params, x0, forever, (), engine, rng)
-        major += N - out[-1, 0] >= M
-    return major / runs
+    final_s = sample_paths(model, params, x0, forever, engine, runs, rng)[:, -1, 0]
+    return float(np.mean(N - final_s >= M))
 
 
 def _quarantine_ssa(outdir: Path, rng: np.random.Generator, runs: int, sweep: int) -> Check:

@@ -25,7 +25,7 @@ from scipy import optimize, stats
 from scipy.linalg import expm
 
 from hyosan.analytic.classic import pooled_chi_square, sir_final_size_distribution
-from hyosan.engines import DirectSSA, Engine, TauLeap, run_path
+from hyosan.engines import DirectSSA, Engine, Plan, TauLeap, run_path, run_plan
 from hyosan.engines._kernels.space import out_weights, patch_channels
 from hyosan.model import Model, builtin_model, compile_model
 from hyosan.space import CompiledSpace, World, WorldSetup, compile_space
@@ -186,13 +186,13 @@ def _lattice_runs(
     """``runs`` exact runs to absorption: hits, sites infected, the largest final grid, and
     whether every final lattice holds one person per site and no S-Z neighbour pair."""
     params = {"beta": 1.0, "kappa": kappa}
-    setup, cs = _compiled(ALEMI, params, World.lattice(np.ones((L, L))), {}, 1.0)
+    setup, _cs = _compiled(ALEMI, params, World.lattice(np.ones((L, L))), {}, 1.0)
     x0 = _lattice_x0(L, edge)
-    rng, engine = np.random.default_rng(seed), DirectSSA()
+    rng, plan = np.random.default_rng(seed), Plan.build(ALEMI, params, DirectSSA(), setup=setup)
     hits, infected = np.zeros(runs, dtype=bool), np.zeros(runs, dtype=np.int64)
     best, one_each = np.zeros((L, L), dtype=np.int64), True
     for r in range(runs):
-        out, _ = run_path(ALEMI, params, x0, FOREVER, (), engine, rng, compiled=cs, setup=setup)
+        out, _ = run_plan(plan, x0, FOREVER, rng)
         final = out[-1].reshape(L, L, 3)
         grid = final.argmax(axis=2)  # 0 S, 1 Z, 2 R
         one_each &= bool(np.all(final.sum(axis=2) == 1.0)) and not _sz_pairs(grid)
@@ -627,15 +627,12 @@ def _final_infected(
     runs: int,
     seed: np.random.SeedSequence,
     setup: WorldSetup | None = None,
-    cs: CompiledSpace | None = None,
 ) -> tuple[np.ndarray, float]:
     """Final counts ``(runs, P * C)`` of runs to absorption, and the seconds they took."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    out = [
-        run_path(model, params, x0, FOREVER, (), engine, rng, compiled=cs, setup=setup)[0][-1]
-        for _ in range(runs)
-    ]
+    plan = Plan.build(model, params, engine, setup=setup)
+    out = [run_plan(plan, x0, FOREVER, rng)[0][-1] for _ in range(runs)]
     return np.array(out), time.perf_counter() - t0
 
 
@@ -649,9 +646,9 @@ def _one_patch(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequence
     need = runs_to_detect(sd, SHIFT * mean, ALPHA)
     runs = need // 4 if quick else need
     world = World.lattice(np.array([[float(s0 + i0)]]), name="one-patch")
-    setup, cs = _compiled(SIR, params, world, {"S": 1.0, "I": 1.0}, 1.0)
+    setup, _cs = _compiled(SIR, params, world, {"S": 1.0, "I": 1.0}, 1.0)
     x0 = np.array([float(s0), float(i0), 0.0])
-    nsm, t_n = _final_infected(SIR, params, x0, DirectSSA(), runs, next(seeds), setup, cs)
+    nsm, t_n = _final_infected(SIR, params, x0, DirectSSA(), runs, next(seeds), setup)
     direct, t_d = _final_infected(SIR, params, x0, DirectSSA(), runs, next(seeds))
     a, b = nsm[:, 2] - i0, direct[:, 2] - i0
     c = compare_samples(a, b, alpha=ALPHA)
@@ -731,12 +728,10 @@ def _uncoupled(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequence
     params = {"beta": 0.3, "gamma": 0.1}
     runs = 800 if quick else 3000
     world = World.lattice(pops + i0)
-    setup, cs = _compiled(SIR, params, world, {}, 0.0)
+    setup, _cs = _compiled(SIR, params, world, {}, 0.0)
     x0 = np.zeros((9, 3))
     x0[:, 0], x0[:, 1] = pops.ravel(), i0
-    lattice, t_l = _final_infected(
-        SIR, params, x0.ravel(), DirectSSA(), runs, next(seeds), setup, cs
-    )
+    lattice, t_l = _final_infected(SIR, params, x0.ravel(), DirectSSA(), runs, next(seeds), setup)
     inf = lattice.reshape(runs, 9, 3)[:, :, 2] - i0
     wells: dict[int, np.ndarray] = {}
     t_w = 0.0
@@ -830,7 +825,7 @@ def _tau_lattice(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequen
     L, per, z0 = 3, 5000.0, 1000.0
     params = {"beta": 1.0, "kappa": 0.6}
     movement, coupling = {"S": 0.05}, 0.5
-    setup, cs = _compiled(ALEMI, params, World.lattice(np.full((L, L), per)), movement, coupling)
+    setup, _cs = _compiled(ALEMI, params, World.lattice(np.full((L, L), per)), movement, coupling)
     x0 = setup.counts(ALEMI)
     centre = (L // 2) * L + L // 2
     x0[centre, 0] -= z0
@@ -859,8 +854,9 @@ def _tau_lattice(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequen
         rng = np.random.default_rng(next(seeds))
         t0 = time.perf_counter()
         finals, halves = [], []
+        plan = Plan.build(ALEMI, params, engine, setup=setup)
         for _ in range(runs):
-            out, _ = run_path(ALEMI, params, x0, times, (), engine, rng, compiled=cs, setup=setup)
+            out, _ = run_plan(plan, x0, times, rng)
             f, h, over = outcomes(out)
             finals.append(f)
             halves.append(h)
@@ -876,11 +872,11 @@ def _tau_lattice(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequen
         for child in next(seeds).spawn(probe):
             a, _ = run_path(
                 ALEMI, params, x0, times, (), TauLeap(eps=eps),
-                np.random.default_rng(child), compiled=cs, setup=setup,
+                np.random.default_rng(child), setup=setup,
             )  # fmt: skip
             b, _ = run_path(
                 ALEMI, params, x0, times, (), TauLeap(eps=eps, n_ssa=math.inf),
-                np.random.default_rng(child), compiled=cs, setup=setup,
+                np.random.default_rng(child), setup=setup,
             )  # fmt: skip
             leapt[name] += int(not np.array_equal(a, b))
     ex_f, ex_h = samples["ssa"]
@@ -1012,7 +1008,7 @@ def _movement(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequence]
     )
     n, mob, runs = 60, 1.0, (600 if quick else 4000)
     params = {"beta": 0.0, "gamma": 0.0}
-    setup, cs = _compiled(SIR, params, world, {"S": mob}, 0.0)
+    setup, _cs = _compiled(SIR, params, world, {"S": mob}, 0.0)
     x0 = np.zeros((3, 3))
     x0[0, 0] = n
     times = np.array([0.0, 0.05, 0.2, 0.5, 1.0, 2.0, 5.0])
@@ -1026,10 +1022,9 @@ def _movement(outdir: Path, quick: bool, seeds: Iterator[np.random.SeedSequence]
     t0 = time.perf_counter()
     occ = np.empty((runs, len(times), 3))
     conserved = True
+    plan = Plan.build(SIR, params, DirectSSA(), setup=setup)
     for r in range(runs):
-        out, _ = run_path(
-            SIR, params, x0.ravel(), times, (), DirectSSA(), rng, compiled=cs, setup=setup
-        )
+        out, _ = run_plan(plan, x0.ravel(), times, rng)
         o = out.reshape(len(times), 3, 3)
         conserved &= bool(
             np.all(o.sum(axis=(1, 2)) == n) and o.min() >= 0 and not o[:, :, 1:].any()

@@ -45,15 +45,18 @@ def allowed_range(
 ) -> str:
     """The words for a range: ``"a finite number >= 0"``, ``"a number from 0 to 1"``..."""
     kind = "a whole number" if whole else "a number"
+    lo, hi = _text(low, whole), _text(high, whole)
     if math.isfinite(high):
-        if low_open:
-            return f"{kind} > {low:g} and <= {high:g}"
-        return f"{kind} from {low:g} to {high:g}"
+        return f"{kind} > {lo} and <= {hi}" if low_open else f"{kind} from {lo} to {hi}"
     if low_open:
-        return f"{kind} > {low:g}"
+        return f"{kind} > {lo}"
     if math.isinf(low):
         return f"a finite {kind[2:]}"
-    return f"{kind} >= {low:g}" if whole else f"a finite number >= {low:g}"
+    return f"{kind} >= {lo}" if whole else f"a finite number >= {lo}"
+
+
+def _text(bound: float, whole: bool) -> str:
+    return str(int(bound)) if whole and math.isfinite(bound) else f"{bound:g}"
 
 
 def check_number(
@@ -111,8 +114,8 @@ def _check(
     problem: str,
 ) -> None:
     ok = is_number(value) and (isinstance(value, numbers.Integral) or not whole)
-    if ok:
-        v = float(value)
+    if ok:  # whole numbers compare exactly: 2**63 is not <= 2**63 - 1
+        v: float | int = int(value) if whole else float(value)
         ok = math.isfinite(v) and (v > low if low_open else v >= low) and v <= high
     if not ok:
         allowed = allowed_range(low, high, low_open=low_open, whole=whole)

@@ -1,8 +1,9 @@
 """The one way hyosan writes a file: all or nothing, through a fresh temporary file beside it.
 
 :func:`replacing` hands out a new file in the target's folder, created
-exclusively by :func:`tempfile.mkstemp` (readable by its owner only, never
-through a link another user planted), and moves it onto the target with
+exclusively by :func:`tempfile.mkstemp` (never through a link another user
+planted; readable by others, as the user's umask allows, only once it is
+written), and moves it onto the target with
 :func:`os.replace` once the writer is done; if the writer fails, the
 temporary file is removed and the target is left as it was. The temporary
 name starts with a dot and keeps the target's suffix, so that writers that
@@ -18,6 +19,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["replacing", "write_bytes", "write_text"]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+"""The mode a file gets when a program opens it to write (``mkstemp`` gives 0600)."""
 
 
 @contextlib.contextmanager
@@ -39,6 +50,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        os.chmod(tmp, _MODE)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

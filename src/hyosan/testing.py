@@ -6,7 +6,8 @@ at once: Welch's t-test on the means, the two-sample Kolmogorov-Smirnov test
 and the k-sample Anderson-Darling test on the distributions. Each reports its
 own resolution, so that an assertion can say what difference it would have
 caught. :func:`runs_to_detect` sizes an experiment before it is run,
-:func:`two_proportions` compares outbreak (take-over) fractions.
+:func:`two_proportions` compares outbreak (take-over) fractions;
+:func:`sample_paths` draws the runs of one plan.
 
 The tests assume independent runs. Counts are discrete, so outcomes tie: the
 Kolmogorov-Smirnov p-value is then conservative (it rejects less often than
@@ -37,10 +38,18 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from hyosan.engines import Engine
+    from hyosan.interventions import Intervention
+    from hyosan.model import Model
+    from hyosan.space import WorldSetup
 
 __all__ = [
     "SampleComparison",
@@ -48,6 +57,7 @@ __all__ = [
     "compare_samples",
     "ks_critical",
     "runs_to_detect",
+    "sample_paths",
     "two_proportions",
     "z_quantile",
 ]
@@ -215,3 +225,28 @@ def _anderson_darling_p(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) 
         except TypeError:  # SciPy < 1.17: no `variant`, midrank by default
             res = stats.anderson_ksamp([x, y])
     return float(res.pvalue)
+
+
+def sample_paths(
+    model: Model,
+    parameters: Mapping[str, float] | None,
+    x0: npt.ArrayLike,
+    times: npt.ArrayLike,
+    engine: str | Engine,
+    runs: int,
+    rng: np.random.Generator,
+    *,
+    interventions: Sequence[Intervention] = (),
+    setup: WorldSetup | None = None,
+) -> npt.NDArray[np.float64]:
+    """``runs`` independent paths ``(runs, times, P * C)`` of one plan, all drawn from ``rng``.
+
+    The :class:`~hyosan.engines.Plan` is built once; each run goes on from
+    where the previous one left ``rng``, so a sample is reproducible from
+    the generator's seed.
+    """
+    from hyosan.engines import Plan, run_plan
+
+    plan = Plan.build(model, parameters, engine, setup=setup, interventions=interventions)
+    x, grid = np.asarray(x0, dtype=np.float64), np.asarray(times, dtype=np.float64)
+    return np.stack([run_plan(plan, x, grid, rng)[0] for _ in range(runs)])

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import hyosan
 from hyosan.engines import get_engine, run_path
-from hyosan.interventions import Intervention
+from hyosan.interventions import At, Barricade, Cordon, Intervention, Lockdown, Reopen
 from hyosan.model import Model, builtin_model
 from hyosan.scenario import Scenario, TimeGrid
 from hyosan.space import Placement, Selection, World, WorldSetup
@@ -79,7 +79,8 @@ def cases(draw: st.DrawFn, couplings: tuple[float, ...] = (0.0, 0.0, 0.5, 2.0)) 
     action = draw(st.sampled_from(["", "cordon", "lockdown", "barricade", "reopen"]))
     if action:
         where = Selection(patches=(draw(st.sampled_from(world.patches)),))
-        interventions = (Intervention(at=(1.0,), **{action: where}),)
+        kind = {"cordon": Cordon, "lockdown": Lockdown, "barricade": Barricade, "reopen": Reopen}
+        interventions = (Intervention(At(1.0), (kind[action](where),)),)
     return Case(model, params, setup, x0, interventions, draw(st.integers(0, 2**32)))
 
 

@@ -8,7 +8,16 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hyosan.interventions import Condition, Intervention, Remove
+from hyosan.interventions import (
+    Action,
+    At,
+    Condition,
+    Impulse,
+    Intervention,
+    Remove,
+    SetParameters,
+    When,
+)
 from hyosan.model import Model, builtin_model
 from hyosan.model.core import probabilities as probabilities_of
 from hyosan.scenario import ENGINES, Scenario, TimeGrid, load_scenario_text, model_from_dict
@@ -50,6 +59,12 @@ probabilities = st.floats(min_value=0.0, max_value=1.0)
 times = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
 
 
+def _actions(values: dict[str, float], impulses: tuple[Impulse, ...]) -> tuple[Action, ...]:
+    """The actions a table with these ``set`` and ``remove`` keys reads back as."""
+    out: list[Action] = [SetParameters(values)] if values else []
+    return (*out, Remove(impulses)) if impulses else tuple(out)
+
+
 def interventions(model: Model) -> st.SearchStrategy[Intervention]:
     comps, params = model.compartments, model.parameter_names
     when = st.builds(
@@ -59,21 +74,21 @@ def interventions(model: Model) -> st.SearchStrategy[Intervention]:
         st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
     )
     remove = st.builds(
-        Remove,
+        Impulse,
         st.sampled_from(comps),
         st.floats(min_value=0.0, max_value=1.0),
         st.none() | st.sampled_from(comps),
     )
     trigger = st.one_of(
-        st.lists(times, min_size=1, max_size=3).map(lambda t: {"at": tuple(t)}),
-        when.map(lambda c: {"when": c}),
+        st.lists(times, min_size=1, max_size=3).map(lambda t: At(tuple(t))),
+        when.map(When),
     )
     action = st.tuples(
         st.dictionaries(st.sampled_from(params), probabilities, max_size=3),
         st.lists(remove, max_size=2).map(tuple),
     ).filter(lambda a: bool(a[0] or a[1]))
     return st.builds(
-        lambda trig, act, name: Intervention(**trig, set=act[0], remove=act[1], name=name),
+        lambda trig, act, name: Intervention(trig, _actions(*act), name=name),
         trigger,
         action,
         text,

@@ -23,6 +23,7 @@ import pytest
 from hyosan.analytic import szr_ode_solution, takeover_probability, takeover_probability_limit
 from hyosan.engines import DirectSSA, OdeEngine, run_path
 from hyosan.model import builtin_model
+from hyosan.testing import sample_paths
 
 Z_LIMIT = 4.0
 FOREVER = np.array([0.0, 1e9])  # absorbed long before: the SSA stops at a0 = 0 and costs nothing
@@ -147,11 +148,9 @@ def test_ssa_takeover_frequency_matches_exact(humans: int, kappa: float, runs: i
     params = {"beta": 1.0, "kappa": kappa}
     x0 = np.array([float(humans), 1.0, 0.0])
     rng = np.random.default_rng(20150529 + humans)
-    wins = 0
-    for _ in range(runs):
-        final = run_path(model, params, x0, FOREVER, (), DirectSSA(), rng)[0][-1]
-        assert final[0] == 0.0 or final[1] == 0.0, "a run was not absorbed"
-        wins += final[0] == 0.0 and final[1] > 0.0
+    final = sample_paths(model, params, x0, FOREVER, DirectSSA(), runs, rng)[:, -1]
+    assert np.all((final[:, 0] == 0.0) | (final[:, 1] == 0.0)), "a run was not absorbed"
+    wins = int(np.sum((final[:, 0] == 0.0) & (final[:, 1] > 0.0)))
     p = takeover_probability(humans, 1, alpha=kappa)
     se = math.sqrt(p * (1 - p) / runs)  # binomial standard error at the exact p
     p_hat = wins / runs

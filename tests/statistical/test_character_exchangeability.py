@@ -27,17 +27,11 @@ import numpy as np
 import pytest
 
 from hyosan._typing import FloatArray
-from hyosan.engines import DirectSSA, run_path
-from hyosan.interventions import Condition, Intervention, Remove
-from hyosan.model import builtin_model, compile_model
-from hyosan.model.characters import (
-    Tags,
-    expand_interventions,
-    expand_movement,
-    place_characters,
-    tag_model,
-)
-from hyosan.space import World, WorldSetup, compile_space
+from hyosan.engines import DirectSSA, Plan, run_plan
+from hyosan.interventions import At, Condition, Impulse, Intervention, Remove, SetParameters, When
+from hyosan.model import builtin_model
+from hyosan.model.characters import Tags, expand_movement, place_characters, tag_model
+from hyosan.space import World, WorldSetup
 
 pytestmark = pytest.mark.slow
 
@@ -67,20 +61,17 @@ def test_characters_are_exchangeable_well_mixed() -> None:
     tags = Tags.of(AOUAD, CHARS)
     model = tag_model(AOUAD, CHARS)
     x0 = place_characters([40.0, 0.0, 0.0, 2.0, 5.0, 0.0], tags, START)
-    ivs = expand_interventions(
-        [
-            Intervention(at=(0.5,), remove=(Remove("S", 0.2),)),
-            Intervention(when=Condition.parse("Z >= 6"), set={"alpha": 1.0}),
-        ],
-        tags,
-    )
-    cm = compile_model(model, PARAMS)
+    ivs = [
+        iv.for_characters(tags)
+        for iv in (
+            Intervention(At(0.5), (Remove((Impulse("S", 0.2),)),)),
+            Intervention(When(Condition.parse("Z >= 6")), (SetParameters({"alpha": 1.0}),)),
+        )
+    ]
+    plan = Plan.build(model, PARAMS, DirectSSA(), interventions=ivs, tags=tags)
     rng = np.random.default_rng(20220128)
     runs = np.stack(
-        [
-            run_path(model, PARAMS, x0, TIMES, ivs, DirectSSA(), rng, compiled=cm)[0]
-            for _ in range(RUNS)
-        ]
+        [run_plan(plan, x0, TIMES, rng)[0] for _ in range(RUNS)]
     )  # (runs, times, C (K + 1))
     states, counts = tags.states(runs), runs[..., : len(tags.base)]
     for t in (1, 2):
@@ -102,18 +93,15 @@ def test_characters_are_exchangeable_in_space() -> None:
     model = tag_model(AOUAD, CHARS)
     world = World.lattice([[20.0, 20.0], [20.0, 20.0]])
     rates = {"S": 0.3, "E": 0.3, "Ez": 0.3, "Z": 0.5, "H": 0.3}
-    setup = WorldSetup(world, movement=expand_movement(rates, tags))
+    setup = WorldSetup(world, movement=expand_movement(rates, tags.characters))
     base = np.zeros((4, len(tags.base)))
     base[0, S], base[1:, AOUAD.compartments.index("Z")], base[3, H] = 60.0, 1.0, 4.0
     x0 = place_characters(base, tags, START, {"On_jo": 0, "Cheong_san": 0, "Nam_ra": 3})
-    cs = compile_space(model, compile_model(model, PARAMS), world, setup.movement)
+    plan = Plan.build(model, PARAMS, DirectSSA(), setup=setup, tags=tags)
     rng = np.random.default_rng(20220129)
-    runs = np.stack(
-        [
-            run_path(model, PARAMS, x0, TIMES, (), DirectSSA(), rng, compiled=cs, setup=setup)[0]
-            for _ in range(RUNS)
-        ]
-    ).reshape(RUNS, len(TIMES), world.n_patches, -1)
+    runs = np.stack([run_plan(plan, x0, TIMES, rng)[0] for _ in range(RUNS)]).reshape(
+        RUNS, len(TIMES), world.n_patches, -1
+    )
     shares = tags.shares(runs)  # (runs, times, patches, K, C)
     assert np.all(shares.sum(axis=(2, 4)) == 1.0), "a character lost or doubled"
     counts = runs[..., : len(tags.base)]
@@ -141,20 +129,17 @@ def test_characters_leap_with_the_crowd_under_tau_leaping() -> None:
     model = tag_model(AOUAD, CHARS[:1])
     world = World.lattice([[1500.0, 1500.0], [1500.0, 1500.0]])
     rates = {"S": 0.3, "E": 0.3, "Ez": 0.3, "Z": 1.0, "H": 0.3}
-    setup = WorldSetup(world, movement=expand_movement(rates, tags))
+    setup = WorldSetup(world, movement=expand_movement(rates, tags.characters))
     base = np.zeros((4, len(tags.base)))
     z = AOUAD.compartments.index("Z")
     base[0, S], base[0, z], base[1, z] = 30_000.0, 3_000.0, 3_000.0
     x0 = place_characters(base, tags, {"On_jo": "S"}, {"On_jo": 0})
-    cs = compile_space(model, compile_model(model, PARAMS), world, setup.movement)
+    plan = Plan.build(model, PARAMS, TauLeap(), setup=setup, tags=tags)
     rng = np.random.default_rng(20220128)
     n = 2_000
-    runs = np.stack(
-        [
-            run_path(model, PARAMS, x0, TIMES, (), TauLeap(), rng, compiled=cs, setup=setup)[0]
-            for _ in range(n)
-        ]
-    ).reshape(n, len(TIMES), world.n_patches, -1)
+    runs = np.stack([run_plan(plan, x0, TIMES, rng)[0] for _ in range(n)]).reshape(
+        n, len(TIMES), world.n_patches, -1
+    )
     shares = tags.shares(runs)
     assert np.all(shares.sum(axis=(2, 4)) == 1.0), "a character lost or doubled"
     counts = runs[..., : len(tags.base)]

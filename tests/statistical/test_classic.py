@@ -36,6 +36,9 @@ from hyosan.analytic import (
 )
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
 from hyosan.model import builtin_model
+from hyosan.testing import sample_paths
+
+pytestmark = pytest.mark.slow
 
 Z_LIMIT = 4.0
 P_MIN = 1e-3
@@ -100,15 +103,9 @@ def test_ssa_mean_final_size_is_km_at_large_n() -> None:
     model = builtin_model("sir")
     x0 = np.array([n - i0, i0, 0.0])
     rng = np.random.default_rng(1927)
-    infected = np.array(
-        [
-            (n - i0)
-            - run_path(model, {"beta": 0.15, "gamma": 0.1}, x0, FOREVER, (), DirectSSA(), rng)[0][
-                -1, 0
-            ]
-            for _ in range(runs)
-        ]
-    )
+    params = {"beta": 0.15, "gamma": 0.1}
+    paths = sample_paths(model, params, x0, FOREVER, DirectSSA(), runs, rng)
+    infected = (n - i0) - paths[:, -1, 0]
     expected = (n - i0) * km_final_size(1.5, (n - i0) / n, i0 / n)
     se = infected.std(ddof=1) / math.sqrt(runs)
     print(f"KM: mean {infected.mean():.1f}, expected {expected:.1f}, SE {se:.1f}")
@@ -159,13 +156,8 @@ def test_final_size_distribution_at_n30(engine: Engine) -> None:
     x0 = np.array([29.0, 1.0, 0.0])
     rng = np.random.default_rng({"ssa": 30, "tau": 31}[engine.name])
     model = builtin_model("sir")
-    sizes = np.array(
-        [
-            s0
-            - run_path(model, {"beta": 0.2, "gamma": 0.1}, x0, FOREVER, (), engine, rng)[0][-1, 0]
-            for _ in range(runs)
-        ]
-    ).astype(int)
+    paths = sample_paths(model, {"beta": 0.2, "gamma": 0.1}, x0, FOREVER, engine, runs, rng)
+    sizes = (s0 - paths[:, -1, 0]).astype(int)
     observed = np.bincount(sizes, minlength=s0 + 1)
     stat, dof, p_value = pooled_chi_square(observed, runs * exact)
     k = np.arange(s0 + 1)
@@ -189,12 +181,7 @@ def test_ssa_pure_death_is_binomial() -> None:
     n0, runs = 40, 4000
     times = np.array([0.0, 0.5, 1.0, 2.0])
     rng = np.random.default_rng(40)
-    paths = np.stack(
-        [
-            run_path(DEATH, {"mu": 1.0}, np.array([40.0]), times, (), DirectSSA(), rng)[0][:, 0]
-            for _ in range(runs)
-        ]
-    )
+    paths = sample_paths(DEATH, {"mu": 1.0}, [40.0], times, DirectSSA(), runs, rng)[:, :, 0]
     k = np.arange(n0 + 1)
     for j, t in enumerate(times[1:], start=1):
         x = paths[:, j].astype(int)
@@ -221,14 +208,7 @@ def test_tau_pure_death_follows_the_leap_recursion() -> None:
     """
     n0, runs, mu = 2000, 400, 1.0
     rng = np.random.default_rng(2000)
-    x = np.array(
-        [
-            run_path(
-                DEATH, {"mu": mu}, np.array([float(n0)]), np.array([0.0, 1.0]), (), TauLeap(), rng
-            )[0][-1, 0]
-            for _ in range(runs)
-        ]
-    )
+    x = sample_paths(DEATH, {"mu": mu}, [float(n0)], [0.0, 1.0], TauLeap(), runs, rng)[:, -1, 0]
     m, v, t = float(n0), 0.0, 0.0
     while t < 1.0 - 1e-9:
         h = min(0.03 / mu, 1.0 - t)

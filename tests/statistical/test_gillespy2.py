@@ -34,9 +34,9 @@ import numpy as np
 import pytest
 
 from hyosan._typing import BoolArray, FloatArray
-from hyosan.engines import DirectSSA, run_path
+from hyosan.engines import DirectSSA
 from hyosan.model import builtin_model
-from hyosan.testing import compare_samples, two_proportions
+from hyosan.testing import compare_samples, sample_paths, two_proportions
 
 gillespy2 = pytest.importorskip("gillespy2")
 
@@ -278,9 +278,7 @@ def run_hyosan(case: Case, runs: int, seed: int) -> Paths:
     model = builtin_model(case.name)
     x0 = np.array([case.x0[c] for c in model.compartments], dtype=np.float64)
     rng = np.random.default_rng(seed)
-    out = np.stack(
-        [run_path(model, case.params, x0, case.times, (), DirectSSA(), rng)[0] for _ in range(runs)]
-    )
+    out = sample_paths(model, case.params, x0, case.times, DirectSSA(), runs, rng)
     return {c: out[:, :, i] for i, c in enumerate(model.compartments)}
 
 

@@ -21,6 +21,7 @@ import pytest
 
 from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
 from hyosan.model import builtin_model
+from hyosan.testing import sample_paths
 
 N = 100_000
 RUNS = 40
@@ -38,7 +39,7 @@ def test_mean_of_sir_runs_follows_the_ode(engine: Engine) -> None:
         model, params, x0, TIMES, (), OdeEngine(rtol=1e-10, atol=1e-8), np.random.default_rng(0)
     )
     rng = np.random.default_rng(20261125)
-    paths = np.stack([run_path(model, params, x0, TIMES, (), engine, rng)[0] for _ in range(RUNS)])
+    paths = sample_paths(model, params, x0, TIMES, engine, RUNS, rng)
     mean = paths.mean(axis=0)
     se = paths.std(axis=0, ddof=1) / np.sqrt(RUNS)
     moving = se[1:] > 0
@@ -56,9 +57,7 @@ def test_mean_of_alemi_runs_follows_the_ode() -> None:
         model, params, x0, times, (), OdeEngine(rtol=1e-10, atol=1e-8), np.random.default_rng(0)
     )
     rng = np.random.default_rng(7)
-    paths = np.stack(
-        [run_path(model, params, x0, times, (), DirectSSA(), rng)[0] for _ in range(RUNS)]
-    )
+    paths = sample_paths(model, params, x0, times, DirectSSA(), RUNS, rng)
     mean = paths.mean(axis=0)
     se = paths.std(axis=0, ddof=1) / np.sqrt(RUNS)
     moving = se[1:] > 0

@@ -64,6 +64,9 @@ from hyosan.analytic.munz import (
 from hyosan.engines import DirectSSA, OdeEngine, run_path
 from hyosan.engines._kernels import ode_rhs, propensities
 from hyosan.model import builtin_model, compile_model
+from hyosan.testing import sample_paths
+
+pytestmark = pytest.mark.slow
 
 EPS = np.finfo(float).eps
 Z_LIMIT = 4.0
@@ -474,9 +477,7 @@ def test_ssa_major_outbreak_fraction_matches_the_exact_chain(r0: float) -> None:
     model, params = builtin_model("munz-quarantine"), for_model("munz-quarantine", p)
     runs, rng, engine = 3000, np.random.default_rng(20091), DirectSSA()
     x0, forever = np.array([float(N), 0.0, 1.0, 0.0, 0.0]), np.array([0.0, 1e7])
-    bitten = np.array(
-        [N - run_path(model, params, x0, forever, (), engine, rng)[0][-1, 0] for _ in range(runs)]
-    )
+    bitten = N - sample_paths(model, params, x0, forever, engine, runs, rng)[:, -1, 0]
     observed = float(np.mean(bitten >= M))
     expected = quarantine_major_outbreak_probability(p, N, M)
     se = math.sqrt(expected * (1 - expected) / runs)

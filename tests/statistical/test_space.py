@@ -48,10 +48,10 @@ import numpy as np
 import pytest
 
 from hyosan._typing import FloatArray
-from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap, run_path
+from hyosan.engines import DirectSSA, Engine, OdeEngine, TauLeap
 from hyosan.model import Model, builtin_model
 from hyosan.space import World, WorldSetup
-from hyosan.testing import compare_samples, runs_to_detect, z_quantile
+from hyosan.testing import compare_samples, runs_to_detect, sample_paths, z_quantile
 
 pytestmark = pytest.mark.slow
 
@@ -77,9 +77,7 @@ def _paths(
     """``runs`` paths, shape ``(runs, times, patches, compartments)``."""
     rng = np.random.default_rng(seed)
     x = np.asarray(x0, dtype=np.float64).ravel()
-    out = np.stack(
-        [run_path(model, params, x, times, (), engine, rng, setup=setup)[0] for _ in range(runs)]
-    )
+    out = sample_paths(model, params, x, times, engine, runs, rng, setup=setup)
     return out.reshape(runs, len(times), -1, len(model.compartments))
 
 

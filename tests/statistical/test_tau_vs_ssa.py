@@ -45,11 +45,13 @@ import numpy as np
 import pytest
 
 from hyosan._typing import FloatArray
-from hyosan.engines import DirectSSA, Engine, TauLeap, run_path
+from hyosan.engines import DirectSSA, Engine, TauLeap
 from hyosan.interventions import Intervention
 from hyosan.model import Model, builtin_model
 from hyosan.scenario import load_scenario
-from hyosan.testing import compare_samples, runs_to_detect, two_proportions
+from hyosan.testing import compare_samples, runs_to_detect, sample_paths, two_proportions
+
+pytestmark = pytest.mark.slow
 
 ALPHA = 0.001
 POWER = 0.8
@@ -68,9 +70,7 @@ def _paths(
 ) -> FloatArray:
     rng = np.random.default_rng(seed)
     x = np.array(x0, dtype=np.float64)
-    return np.stack(
-        [run_path(model, params, x, times, interventions, engine, rng)[0] for _ in range(runs)]
-    )
+    return sample_paths(model, params, x, times, engine, runs, rng, interventions=interventions)
 
 
 def _peak_time(paths: FloatArray, times: FloatArray, column: int) -> FloatArray:

@@ -1,164 +1,182 @@
-"""The driver: one run of one engine, cut into segments at interventions.
+"""The driver: one run of a plan, cut into segments at interventions.
 
-Order of one run:
+Order of one run (:func:`run_plan`):
 
-1. Compile the model's rate constants for the run's parameter values.
-2. At the current time, apply every intervention due at that time, then every
-   conditional intervention whose condition holds (each fires once).
-3. Advance the engine to the next intervention time (or the end), stopping
-   early if a pending condition becomes true or the work budget runs out
-   (then report progress and go on).
-4. Repeat from 2 until the end time; the grid times at the end receive the
+1. At the current time, fire every intervention due at that time, then
+   every conditional intervention whose condition holds (each fires once).
+   Firing applies the intervention's actions in order; if an action changed
+   parameters, the rate constants are rebuilt, if it changed edges, the
+   edge weights.
+2. Advance the engine's stepper to the next intervention time (or the end),
+   stopping early if a waiting condition becomes true (then fire it) or the
+   work budget runs out (then report progress and go on).
+3. Repeat from 1 until the end time; the grid times at the end receive the
    final state.
 
-In space (``setup`` given) the state holds ``P * C`` counts, patch by patch;
-conditions apply to the totals over patches (or over a region's patches),
-impulses to every patch, and
-cordons, lockdowns, barricades, camps and strikes to the patches they select.
+The driver knows triggers (their times and conditions) and actions (that
+they apply), not their kinds. In space the state holds ``P * C`` counts,
+patch by patch; conditions apply to the totals over patches (or over a
+region's patches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from hyosan._typing import FloatArray
-from hyosan.engines._kernels import BUDGET, CONDITION, REACHED
-from hyosan.engines.base import Conditions, Engine
+from hyosan.engines.base import Engine, Output, Span
+from hyosan.engines.plan import Firings, Plan
+from hyosan.engines.status import Status
+from hyosan.engines.stops import Stops
 from hyosan.errors import EngineError
-from hyosan.interventions import Intervention, apply_intervention
-from hyosan.interventions.space import close_edges, evacuate, strike
-from hyosan.model import CompiledModel, Model, compile_model, rate_constants
-from hyosan.space import CompiledSpace, WorldSetup, compile_space
+from hyosan.interventions import Intervention, RunState
+from hyosan.model import Model, rate_constants
+from hyosan.model.characters import Tags
+from hyosan.space import WorldSetup
 
-__all__ = ["Firings", "run_path"]
+__all__ = ["Firings", "Progress", "run_path", "run_plan"]
 
 Progress = Callable[[float, int], None]
 """Called between segments with the current time and the events so far."""
 
 
-@dataclass(frozen=True, slots=True)
-class Firings:
-    """What each intervention of one run did: when it first fired, and what it changed.
+def run_plan(
+    plan: Plan,
+    x0: FloatArray,
+    times: FloatArray,
+    rng: np.random.Generator,
+    *,
+    progress: Progress | None = None,
+    firings: Firings | None = None,
+) -> tuple[FloatArray, int]:
+    """Simulate one path of ``plan``; return counts on the grid ``(len(times), P * C)``
+    and the number of events.
 
-    ``time[i]`` is the first time intervention ``i`` fired (NaN if it never
-    did); ``change[i, c]`` the net change of compartment ``c``'s world total
-    over all its firings (a strike's toll shows as the losses of the living
-    and the dead's gain; moving people between patches changes no total).
+    ``rng`` drives the engine; each intervention draws from its own stream,
+    seeded from ``rng``'s state at the start. ``firings``, when given, is filled with what
+    each intervention did. Without a world ``P`` is 1.
     """
+    x = np.array(x0, dtype=np.float64).ravel()
+    output = Output.empty(times, len(x))
+    t_end = float(times[-1])
+    run = _Run(plan, x, rng, firings, t_end) if plan.interventions else None
+    compiled, stops = plan.compiled, plan.stops
+    t, i_out, events = 0.0, 0, 0
+    while True:
+        if run is not None:
+            run.fire_due(t)
+            compiled, stops = run.compiled, run.stops()
+        if t >= t_end:
+            break
+        t_stop = run.next_stop(t_end) if run is not None else t_end
+        step = plan.stepper.advance(x, Span(t, t_stop, i_out), compiled, stops, output, rng)
+        t, i_out, events = step.t, step.i_out, events + step.events
+        if step.status is Status.CONDITION:
+            assert run is not None
+            run.fire_waiting(step.condition, t)
+        elif step.status is Status.REACHED:
+            t = t_stop
+        elif step.status is not Status.BUDGET:
+            raise EngineError(step.status.explain(plan.engine.name, step.t, step.detail))
+        if progress is not None:
+            progress(t, events)
+    if i_out < len(times):
+        output.values[i_out:] = x
+    return output.values, events
 
-    time: FloatArray
-    change: FloatArray
 
-    @classmethod
-    def empty(cls, n_interventions: int, n_compartments: int) -> Firings:
-        return cls(np.full(n_interventions, np.nan), np.zeros((n_interventions, n_compartments)))
+class _Run:
+    """The interventions' side of one run: what is due, what waits, and what they changed."""
+
+    __slots__ = ("compiled", "draws", "firings", "plan", "state", "timed", "waiting")
+
+    def __init__(
+        self,
+        plan: Plan,
+        x: FloatArray,
+        rng: np.random.Generator,
+        firings: Firings | None,
+        t_end: float,
+    ) -> None:
+        ivs = plan.interventions
+        self.plan, self.firings, self.compiled = plan, firings, plan.compiled
+        self.timed = sorted(
+            (t, i) for i, iv in enumerate(ivs) for t in iv.trigger.times if t <= t_end
+        )
+        self.waiting = list(plan.waiting)
+        world = plan.setting.world
+        weight = world.weight.copy() if world is not None else None
+        X = x.reshape(-1, len(plan.model.compartments))  # a view: one row per patch
+        self.state = RunState(X, dict(plan.values), plan.setting, weight)
+        self.draws = plan.draws(rng)
+
+    def fire(self, i: int, t: float) -> None:
+        """Apply intervention ``i``'s actions, rebuild what they changed, record the firing."""
+        state, X = self.state, self.state.X
+        before = X.sum(axis=0) if self.firings is not None else None
+        for action in self.plan.interventions[i].actions:
+            action.apply(state, self.draws[i])
+        if state.rates_changed:
+            self.compiled = self.compiled.with_rates(rate_constants(self.plan.model, state.values))
+        if state.edges_changed:
+            assert state.weight is not None
+            self.compiled = self.compiled.with_edge_weights(state.weight)  # type: ignore[union-attr]
+        state.rates_changed = state.edges_changed = False
+        if self.firings is not None and before is not None:
+            if np.isnan(self.firings.time[i]):
+                self.firings.time[i] = t
+            self.firings.change[i] += X.sum(axis=0) - before
+
+    def fire_due(self, t: float) -> None:
+        """Fire what is due at ``t``, then every waiting condition that holds, until none does."""
+        while self.timed and self.timed[0][0] <= t:
+            self.fire(self.timed.pop(0)[1], t)
+        setting, fired = self.plan.setting, True
+        while fired:
+            fired = False
+            for i in list(self.waiting):
+                cond = self.plan.interventions[i].trigger.condition
+                assert cond is not None
+                if cond.holds(cond.total(self.state.X, setting.compartments, setting.world)):
+                    self.waiting.remove(i)
+                    self.fire(i, t)
+                    fired = True
+
+    def fire_waiting(self, row: int, t: float) -> None:
+        """Fire the waiting intervention whose condition, row ``row`` of :meth:`stops`, held."""
+        self.fire(self.waiting.pop(row), t)
+
+    def stops(self) -> Stops:
+        """The conditions still waiting, in the order of :attr:`waiting`."""
+        rows = [self.plan.waiting.index(i) for i in self.waiting]
+        return self.plan.stops.rows(rows)
+
+    def next_stop(self, t_end: float) -> float:
+        return min(self.timed[0][0], t_end) if self.timed else t_end
 
 
 def run_path(
     model: Model,
-    parameters: Mapping[str, float],
+    parameters: Mapping[str, float] | None,
     x0: FloatArray,
     times: FloatArray,
-    interventions: tuple[Intervention, ...],
-    engine: Engine,
+    interventions: Sequence[Intervention],
+    engine: str | Engine,
     rng: np.random.Generator,
     progress: Progress | None = None,
-    compiled: CompiledModel | CompiledSpace | None = None,
+    *,
     setup: WorldSetup | None = None,
+    tags: Tags | None = None,
     firings: Firings | None = None,
 ) -> tuple[FloatArray, int]:
-    """Simulate one path; return counts on the grid ``(len(times), P * C)`` and the event count.
+    """One run of ``model``: :meth:`Plan.build` then :func:`run_plan`, for a single call.
 
-    ``compiled`` is ``compile_model(model, parameters)`` (in space, the
-    :func:`~hyosan.space.compile_space` of it) when the caller has it already
-    (an ensemble compiles once for all its runs). Without a world ``P`` is 1.
-    ``firings``, when given, is filled with what each intervention did.
+    Runs that share a model build the :class:`~hyosan.engines.plan.Plan` once
+    and call :func:`run_plan` for each, as ``simulate`` does.
     """
-    comps = model.compartments
-    values = dict(parameters)
-    cm: CompiledModel | CompiledSpace
-    if compiled is not None:
-        cm = compiled
-    elif setup is None:
-        cm = compile_model(model, values)
-    else:
-        cm = space_of(model, compile_model(model, values), setup)
-    x = np.array(x0, dtype=np.float64).ravel()
-    X = x.reshape(-1, len(comps))  # a view: one row per patch
-    world = setup.world if setup is not None else None
-    weight = world.weight.copy() if world is not None else None
-    out = np.empty((len(times), len(x)))
-    t_end = float(times[-1])
-    timed: list[tuple[float, int]] = []
-    waiting: list[int] = []
-    if interventions:  # (a run without them, at N = 1e3, is about 60 us: skip the work)
-        timed = sorted((t, i) for i, iv in enumerate(interventions) for t in iv.at if t <= t_end)
-        waiting = [i for i, iv in enumerate(interventions) if iv.when is not None]
-
-    def take(count: float, fraction: float) -> float:
-        return engine.remove(count, fraction, rng)
-
-    def fire(i: int) -> None:
-        nonlocal cm
-        iv = interventions[i]
-        before = X.sum(axis=0) if firings is not None else None
-        changed = any([apply_intervention(iv, row, values, comps, take) for row in X])
-        if changed:
-            cm = cm.with_rates(rate_constants(model, values))
-        if setup is not None and iv.in_space:
-            assert isinstance(cm, CompiledSpace) and weight is not None
-            assert world is not None
-            for kind, sel in iv.edge_actions:
-                close_edges(kind, sel.resolve(world), world, weight)
-            if iv.edge_actions:
-                cm = cm.with_edge_weights(weight)
-            if iv.camp is not None:
-                to = world.index(iv.camp.to)
-                evacuate(iv.camp, iv.camp.patches.resolve(world), to, X, comps, model.zombies, take)
-            if iv.strike is not None:
-                strike(iv.strike.resolve(world), X, comps)
-        if firings is not None:
-            if np.isnan(firings.time[i]):
-                firings.time[i] = t
-            firings.change[i] += X.sum(axis=0) - before
-
-    t, i_out, events = 0.0, 0, 0
-    while True:
-        while timed and timed[0][0] <= t:
-            fire(timed.pop(0)[1])
-        fired = True
-        while fired:
-            fired = False
-            for i in list(waiting):
-                cond = interventions[i].when
-                assert cond is not None
-                if cond.holds(cond.total(X, comps, world)):
-                    waiting.remove(i)
-                    fire(i)
-                    fired = True
-        if t >= t_end:
-            break
-        t_stop = min(timed[0][0], t_end) if timed else t_end
-        pending = [interventions[i].when for i in waiting]
-        conds = Conditions.build(pending, comps, world)  # type: ignore[arg-type]
-        step = engine.advance(x, t, t_stop, cm, conds, times, out, i_out, rng)
-        t, i_out, events = step.t, step.i_out, events + step.events
-        if step.status == CONDITION:
-            fire(waiting.pop(step.condition))
-        elif step.status == REACHED:
-            t = t_stop
-        elif step.status != BUDGET:
-            raise EngineError(f"the {engine.name} engine stopped with status {step.status}")
-        if progress is not None:
-            progress(t, events)
-    if i_out < len(times):
-        out[i_out:] = x
-    return out, events
-
-
-def space_of(model: Model, compiled: CompiledModel, setup: WorldSetup) -> CompiledSpace:
-    """The compiled model in the setup's world, with its movement rates and coupling."""
-    return compile_space(model, compiled, setup.world, setup.movement, coupling=setup.coupling)
+    plan = Plan.build(
+        model, parameters, engine, setup=setup, interventions=interventions, tags=tags
+    )
+    return run_plan(plan, x0, times, rng, progress=progress, firings=firings)

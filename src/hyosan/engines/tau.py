@@ -1,4 +1,12 @@
-"""Adaptive tau-leaping (Cao, Gillespie & Petzold 2006), well mixed.
+"""Adaptive tau-leaping, well mixed (Cao, Gillespie & Petzold 2006; ``--engine tau``).
+
+Each leap fires a Poisson number of every non-critical reaction over a step
+``tau`` chosen so that no count's expected relative change exceeds ``eps``;
+reactions that could exhaust a reactant are critical and fire at most once
+per leap, as in the exact method. Where a leap would cover fewer than
+``n_ssa`` expected events the kernel takes exact steps instead; a leap that
+would make a count negative is halved and drawn again, so counts never go
+below zero.
 
 References
 ----------
@@ -8,94 +16,25 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
-import numpy as np
-
-from hyosan._typing import FloatArray
-from hyosan.engines._kernels import space_tau_run, tau_leap_run
-from hyosan.engines.base import Conditions, Engine, Step
+from hyosan.engines._kernels import tau_leap_run
+from hyosan.engines.base import Compiled, KernelStepper
+from hyosan.engines.settings import LeapSettings
 from hyosan.model import CompiledModel
-from hyosan.model.characters import TAG
-from hyosan.space import CompiledSpace
-
-_kernel: Callable[..., Any] = tau_leap_run  # numba's Dispatcher type does not know the signature
-_space_kernel: Callable[..., Any] = space_tau_run
+from hyosan.model.characters import Tags
 
 __all__ = ["TauLeap"]
 
 
-class TauLeap(Engine):
-    """Adaptive tau-leaping (``--engine tau``): Poisson leaps, exact steps where few events are due.
+@dataclass(frozen=True, slots=True)
+class TauLeap(LeapSettings):
+    """Tau-leaping in one well-mixed population; settings of :class:`LeapSettings`."""
 
-    In space the same method runs over every patch's channels at once
-    (``hyosan.engines._kernels.spacetau``).
+    in_space: ClassVar[bool] = False
 
-    Parameters
-    ----------
-    eps
-        Bound on the expected relative change of a count in one leap (0.03).
-    n_critical
-        Reactions that could exhaust a reactant in fewer firings are critical (10).
-    n_ssa
-        Leap only when a leap covers more than this many expected events (10).
-    budget
-        Events per kernel call.
-    """
-
-    name: ClassVar[str] = "tau"
-    stochastic: ClassVar[bool] = True
-    integer_counts: ClassVar[bool] = True
-
-    def __init__(
-        self,
-        eps: float = 0.03,
-        n_critical: int = 10,
-        n_ssa: float = 10.0,
-        budget: int = 50_000_000,
-    ) -> None:
-        self.eps = eps
-        self.n_critical = n_critical
-        self.n_ssa = n_ssa
-        self.budget = budget
-
-    def advance(
-        self,
-        x: FloatArray,
-        t: float,
-        t_stop: float,
-        model: CompiledModel | CompiledSpace,
-        conditions: Conditions,
-        t_out: FloatArray,
-        out: FloatArray,
-        i_out: int,
-        rng: np.random.Generator,
-    ) -> Step:
-        spatial = isinstance(model, CompiledSpace)
-        kernel = _space_kernel if spatial else _kernel
-        status, t_new, i_new, events, cond = kernel(
-            x,
-            t,
-            t_stop,
-            *model.kernel_arrays,
-            *(conditions.space_arrays if spatial else conditions.arrays),
-            t_out,
-            out,
-            i_out,
-            self.budget,
-            rng,
-            self.eps,
-            _critical(model.compartments, self.n_critical) if spatial else self.n_critical,
-            self.n_ssa,
-        )
-        return Step(int(status), float(t_new), int(i_new), int(events), int(cond))
-
-
-def _critical(compartments: tuple[str, ...], n_critical: int) -> FloatArray:
-    """``n_critical`` per compartment; 0 for a character's own (tagged) compartments.
-
-    A character's count is 0 or 1, so with the same threshold as the crowd
-    its patch would always run exactly; see ``hyosan.engines._kernels.spacetau``.
-    """
-    return np.array([0.0 if TAG in c else float(n_critical) for c in compartments])
+    def prepare(self, model: Compiled, tags: Tags) -> KernelStepper:
+        assert isinstance(model, CompiledModel)
+        tail = (self.eps, self.n_critical, self.n_ssa)
+        return KernelStepper(tau_leap_run, self.budget, in_space=False, tail=tail)

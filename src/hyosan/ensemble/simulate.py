@@ -15,16 +15,12 @@ import numpy as np
 
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
-from hyosan.engines import Engine, get_engine, run_path
-from hyosan.engines.driver import Firings, space_of
-from hyosan.ensemble.cast import Cast, watched
+from hyosan.engines import Engine, Firings, Plan, get_engine, run_plan
+from hyosan.ensemble.assemble import assemble
+from hyosan.ensemble.cast import Cast
 from hyosan.errors import InputError
-from hyosan.interventions import Intervention
-from hyosan.model import CompiledModel, compile_model
 from hyosan.results import Result
-from hyosan.results.tracks import with_characters, with_firings, with_milestones
-from hyosan.scenario import Scenario, scenario_to_toml
-from hyosan.space import CompiledSpace
+from hyosan.scenario import Scenario
 
 __all__ = ["simulate"]
 
@@ -33,42 +29,21 @@ RunProgress = Callable[[int, float, int], None]
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
-    """What every run of one ensemble shares, prepared once."""
-
-    scenario: Scenario
-    cast: Cast
-    engine: Engine
-    compiled: CompiledModel | CompiledSpace
-    times: FloatArray
-
-
-@dataclass(frozen=True, slots=True)
 class _Job:
     """Everything one run needs; small and picklable for process and Dask executors."""
 
-    plan: _Plan
+    plan: Plan
+    x0: FloatArray
+    times: FloatArray
     seed: np.random.SeedSequence
 
     def __call__(
         self, progress: Callable[[float, int], None] | None = None
     ) -> tuple[FloatArray, int, Firings]:
-        p, c = self.plan, self.plan.cast
+        p = self.plan
         rng = np.random.Generator(np.random.PCG64(self.seed))
-        firings = Firings.empty(len(c.interventions), len(c.model.compartments))
-        out, events = run_path(
-            c.model,
-            p.scenario.parameters,
-            c.x0,
-            p.times,
-            c.interventions,
-            p.engine,
-            rng,
-            progress,
-            compiled=p.compiled,
-            setup=c.setup,
-            firings=firings,
-        )
+        firings = Firings.empty(len(p.interventions), len(p.model.compartments))
+        out, events = run_plan(p, self.x0, self.times, rng, progress=progress, firings=firings)
         return out, events, firings
 
 
@@ -118,6 +93,7 @@ def simulate(
     runs: int | None = None,
     executor: Executor | None = None,
     progress: RunProgress | None = None,
+    compiling: Callable[[str], None] | None = None,
 ) -> Result:
     """Simulate ``scenario`` and return every run on its output grid.
 
@@ -138,6 +114,9 @@ def simulate(
         Where runs execute; default: one after another in this process.
     progress
         Called with (run, time, events) between segments of serial runs.
+    compiling
+        Called with the engine's name before the first run when its kernel
+        must be compiled first (it is neither loaded nor in numba's cache).
 
     Examples
     --------
@@ -146,7 +125,8 @@ def simulate(
     >>> result.compartments
     ('S', 'I', 'R')
     """
-    eng = get_engine(engine if engine is not None else scenario.engine)
+    in_space = scenario.world is not None
+    eng = get_engine(engine if engine is not None else scenario.engine, in_space=in_space)
     if eng.integer_counts:
         scenario.check_integer_counts()
     n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
@@ -154,57 +134,12 @@ def simulate(
     resolved = scenario.replace(engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None)
     cast = Cast.of(resolved)
     _check_memory(resolved, n, len(cast.model.compartments))
-    well_mixed = compile_model(cast.model, resolved.parameters)
-    compiled: CompiledModel | CompiledSpace = well_mixed
-    if cast.setup is not None:
-        compiled = space_of(cast.model, well_mixed, cast.setup)
-    plan = _Plan(resolved, cast, eng, compiled, resolved.time.times)
-    jobs = [_Job(plan, s) for s in seeds]
+    plan = cast.plan(resolved.parameters, eng)
+    if compiling is not None and plan.needs_compiling():
+        compiling(eng.name)
+    jobs = [_Job(plan, cast.x0, resolved.time.times, s) for s in seeds]
     if executor is None:
         paths = [job(_for_run(progress, i)) for i, job in enumerate(jobs)]
     else:
         paths = list(executor.map(_call, jobs))
-    model = resolved.model
-    world = resolved.world.world if resolved.world is not None else None
-    stacked = np.stack([p[0] for p in paths])  # (runs, times, patches * compartments)
-    per_patch, states, where = cast.fold(stacked, world.n_patches if world is not None else 1)
-    fields = per_patch.transpose(0, 1, 3, 2) if world is not None else None
-    counts = per_patch.sum(axis=2)
-    result = Result.from_arrays(
-        counts,
-        resolved.time.times,
-        model.compartments,
-        events=np.array([p[1] for p in paths], dtype=np.int64),
-        engine=eng.name,
-        seed=recorded,
-        scenario_name=resolved.name,
-        model=model.name,
-        humans=model.humans,
-        zombies=model.zombies,
-        time_unit=resolved.time.unit,
-        scenario_toml=scenario_to_toml(resolved),
-        fields=fields,
-        world=world,
-    )
-    n_iv = len(resolved.interventions)
-    fired = np.stack([p[2].time for p in paths]) if paths else np.zeros((0, 0))
-    if n_iv:
-        change = cast.fold_change(np.stack([p[2].change[:n_iv] for p in paths]))
-        names = intervention_names(resolved.interventions)
-        result = with_firings(result, names, fired[:, :n_iv], change)
-    moments = watched(resolved)
-    if moments:
-        result = with_milestones(result, [text for text, _ in moments], fired[:, n_iv:])
-    if states is not None:
-        names = [c.name for c in resolved.characters]
-        result = with_characters(result, names, states, where, model.surviving)
-    return result
-
-
-def intervention_names(interventions: tuple[Intervention, ...]) -> list[str]:
-    """A unique label for each intervention: its name, else ``intervention N``."""
-    names: list[str] = []
-    for i, iv in enumerate(interventions):
-        name = iv.name or f"intervention {i + 1}"
-        names.append(name if name not in names else f"{name} ({i + 1})")
-    return names
+    return assemble(resolved, cast, paths, seed=recorded)

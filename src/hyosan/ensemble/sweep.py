@@ -2,26 +2,25 @@
 
 An :class:`Axis` names a key of the scenario's TOML table by its dotted path
 (``"parameters.beta_h"``, ``"world.seed[0].count"``, ``"interventions[1].at"``,
-``"runs"``) and the values it takes. A grid point is the scenario written to
-its table (:func:`~hyosan.scenario.scenario_to_dict`), keys set, and read back
-(:func:`~hyosan.scenario.scenario_from_dict`), so every value meets the
-loader's own checks. :func:`sweep` runs an ensemble at each point of the full
-factorial grid and summarises it by :class:`Outcome` means with standard
-errors; :func:`write_sweep` writes the table and a picture.
+``"runs"``) and the values it takes. A grid point is the scenario with those
+keys set by :func:`hyosan.scenario.set_keys`, so every value meets the checks
+a scenario file meets. :func:`sweep` runs an ensemble at each point of the
+full factorial grid and summarises it by :class:`~hyosan.ensemble.outcomes.Outcome`
+means with standard errors; :func:`hyosan.io.write_sweep` writes the table.
 
 Grid point ``k`` (row-major order) runs from the ``k``-th child of
 ``SeedSequence(seed)``, written down as an int in the ``seed`` column: a sweep
-is reproducible, and any one point can be rerun alone.
+is reproducible, and any one point can be rerun alone. With common random
+numbers every point runs from the same seed instead: run ``i`` draws the same
+random numbers at every point (its engine's, and each intervention's own),
+so two points differ only where their keys make them differ, and the
+difference between them is measured with less noise.
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 import itertools
-import math
-import re
-import types
-import typing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -29,36 +28,29 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
+from hyosan._checks import check_whole
 from hyosan._seeds import spawn_seeds
-from hyosan._typing import FloatArray, SeedLike
+from hyosan._typing import SeedLike
+from hyosan.ensemble.outcomes import Outcome, summarize_runs
 from hyosan.ensemble.simulate import simulate
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 from hyosan.interventions import Condition
-from hyosan.model import Model
 from hyosan.results import Result
-from hyosan.scenario import Scenario, scenario_from_dict, scenario_to_dict
-from hyosan.scenario.schema import ModelSpec, ScenarioSpec
+from hyosan.scenario import Scenario
+from hyosan.scenario.edit import KEY_HELP, check_key, parse_key, set_keys
 
 __all__ = [
     "Axis",
-    "Outcome",
     "SweepProgress",
+    "SweepTable",
     "apply_axes",
-    "summarize_runs",
     "sweep",
     "sweep_from_table",
 ]
 
 SweepProgress = Callable[[float, float], None]
 """Called with (runs done, runs in all); a run under way counts by the time it reached."""
-
-_OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
-_SEGMENT = re.compile(r"([A-Za-z0-9_-]+)((?:\[\d+\])*)")
-_KEY_HELP = 'a dotted key such as "parameters.beta_h", "world.seed[0].count" or "runs"'
-_OUTCOME_HELP = '"P(outbreak)", "humans lost", "final X" or "peak X" (X: a compartment, '
-_OUTCOME_HELP += '"A + B", "humans" or "zombies")'
 
 
 def _bad(problem: str, key: str, value: Any, allowed: str) -> InputError:
@@ -73,193 +65,22 @@ class Axis:
     values: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """One number per run, from the totals over time; build one with :meth:`parse`.
-
-    ``kind`` is ``"outbreak"`` (1 if ``condition`` held at some output time,
-    t = 0 included, else 0; a peak between output times is not seen),
-    ``"lost"`` (the total of ``compartments`` at the start minus at the end),
-    ``"final"`` (the total at the end) or ``"peak"`` (its largest value).
-    """
-
-    name: str
-    column: str
-    kind: str
-    compartments: tuple[str, ...]
-    condition: Condition | None = None
-
-    @property
-    def probability(self) -> bool:
-        """Whether the per-run numbers are 0 or 1, so that their mean is a probability."""
-        return self.kind == "outbreak"
-
-    @classmethod
-    def parse(
-        cls, text: str, model: Model, outbreak: str | None = None, *, key: str = "outcomes"
-    ) -> Outcome:
-        """``"P(outbreak)"`` (with ``outbreak``, e.g. ``"Z >= 10"``), ``"humans lost"``,
-        ``"final X"`` or ``"peak X"``."""
-        words = text.split(maxsplit=1) if isinstance(text, str) else []
-        if text == "P(outbreak)":
-            if outbreak is None:
-                raise _bad("P(outbreak) needs an outbreak", key, text, 'a condition like "Z >= 10"')
-            cond = Condition.parse(outbreak, key="sweep.outbreak")
-            names = _known(cond.compartments, model, "sweep.outbreak")
-            return cls(text, "p_outbreak", "outbreak", names, cond)
-        if text == "humans lost":
-            if not model.humans:
-                raise _bad(f"{model.name} names no humans", key, text, 'e.g. "final S"')
-            return cls(text, "humans_lost", "lost", tuple(model.humans))
-        if len(words) == 2 and words[0] in ("final", "peak"):
-            group = {"humans": model.humans, "zombies": model.zombies}.get(words[1])
-            names = _known(group or [c.strip() for c in words[1].split("+")], model, key)
-            column = words[0] + "_" + re.sub(r"\W+", "_", words[1])
-            return cls(text, column, words[0], names)
-        raise _bad("unknown outcome", key, text, _OUTCOME_HELP)
-
-    def per_run(self, result: Result) -> FloatArray:
-        """The outcome of each run of ``result``, shape ``(runs,)``."""
-        idx = [result.compartments.index(c) for c in self.compartments]
-        total = result.counts[:, :, idx].sum(axis=2)
-        if self.condition is not None:
-            held = _OPS[self.condition.op](total, self.condition.threshold).any(axis=1)
-            return np.asarray(held, dtype=np.float64)
-        if self.kind == "lost":
-            return np.asarray(total[:, 0] - total[:, -1])
-        return np.asarray(total[:, -1] if self.kind == "final" else total.max(axis=1))
-
-
-def _known(names: Sequence[str], model: Model, key: str) -> tuple[str, ...]:
-    for c in names:
-        if c not in model.compartments:
-            raise _bad("unknown compartment", key, c, ", ".join(model.compartments))
-    return tuple(names)
-
-
-def summarize_runs(result: Result, outcomes: Sequence[Outcome]) -> dict[str, float]:
-    """Mean and standard error of every outcome over the runs of ``result``.
-
-    The standard error is ``sqrt(p (1 - p) / n)`` for a probability and
-    ``sd / sqrt(n)`` (sample sd) for a mean: NaN for one run, 0 for the
-    deterministic ODE. At p = 0 or 1 it is 0, yet with no outbreak in n runs
-    the probability may still be up to about 3 / n (95%, the "rule of three").
-    ``p_outbreak`` is followed by ``outbreaks`` (how many runs had one) and
-    ``outbreak_size``: humans lost, over those runs only (NaN when none).
-    """
-    from hyosan.engines import get_engine
-
-    exact = not get_engine(result.engine).stochastic
-    row: dict[str, float] = {}
-    for o in outcomes:
-        values = o.per_run(result)
-        row[o.column], row[f"{o.column}_se"] = _mean_se(values, o.probability, exact)
-        if o.kind == "outbreak" and result.humans:
-            hit = values > 0.5
-            lost = Outcome("humans lost", "", "lost", result.humans).per_run(result)
-            row["outbreaks"] = int(hit.sum())
-            row["outbreak_size"], row["outbreak_size_se"] = _mean_se(lost[hit], False, exact)
-    return row
-
-
-def _mean_se(values: FloatArray, probability: bool, exact: bool) -> tuple[float, float]:
-    n = values.size
-    if n == 0:
-        return math.nan, math.nan
-    mean = float(values.mean())
-    if exact:
-        return mean, 0.0
-    if probability:
-        return mean, math.sqrt(mean * (1.0 - mean) / n)
-    return mean, float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-
-
 # -- keys and grid points -------------------------------------------------------------
 
 
-def _parse_key(key: object, where: str) -> list[str | int]:
-    """``"world.seed[0].count"``: ``["world", "seed", 0, "count"]``."""
-    parts: list[str | int] = []
-    for segment in key.split(".") if isinstance(key, str) else [""]:
-        match = _SEGMENT.fullmatch(segment)
-        if match is None:
-            raise _bad("cannot read this key", where, key, _KEY_HELP)
-        parts += [match[1], *(int(i) for i in re.findall(r"\d+", match[2]))]
-    if parts[0] == "seed":
-        raise _bad("a sweep gives every grid point its own seed", where, key, "seed= or --seed")
-    return parts
-
-
-def _unwrap(tp: Any) -> Any:
-    """The type inside ``Annotated[...]`` and ``X | None``."""
-    while typing.get_origin(tp) in (typing.Annotated, typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        tp = inner[0] if typing.get_origin(tp) is typing.Annotated or len(inner) == 1 else Any
-    return tp
-
-
-def _is_table(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _path(parts: Sequence[str | int]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
-
-
-def _locate(data: dict[str, Any], key: str, model: Model, where: str) -> tuple[Any, str | int]:
-    """The dict or list that holds ``key`` and the key in it; missing tables are made.
-
-    The keys allowed at each level are the schema's (:mod:`hyosan.scenario.schema`),
-    the model's names in ``parameters``, ``initial``, ``movement`` and ``set``,
-    and the keys present in any other table.
-    """
-    params, comps = model.parameter_names, model.compartments
-    names = {"parameters": params, "set": params, "initial": comps, "movement": comps}
-    parts = _parse_key(key, where)
-    node: Any = data
-    tp: Any = ScenarioSpec
-    for depth, part in enumerate(parts):
-        tp, here = _unwrap(tp), _path(parts[:depth]) or "the scenario"
-        if isinstance(part, int):
-            if not isinstance(node, list) or part >= len(node):
-                n = len(node) if isinstance(node, list) else 0
-                raise _bad(f"no item [{part}] in {here}", where, key, f"0 to {n - 1}" if n else "")
-            tp = typing.get_args(tp)[0] if typing.get_origin(tp) is list else Any
-        else:
-            if _is_table(tp):
-                top = ("seed", "sweep", "initial" if "world" in data else "world")
-                known = [k for k in tp.model_fields if depth or k not in top]
-            elif typing.get_origin(tp) is dict:  # a free table: any name but the model's
-                known = list(names.get(str(parts[depth - 1]), [*node, part]))
-            else:
-                known = list(node) if isinstance(node, dict) else []
-            if part not in known or not isinstance(node, dict):
-                hint = f"an index: {here}[0]" if isinstance(node, list) else ", ".join(known)
-                raise _bad(f"no key {part!r} in {here}", where, key, hint)
-            if _is_table(tp):
-                tp = ModelSpec if part == "model" else tp.model_fields[part].annotation
-            else:
-                tp = typing.get_args(tp)[1] if typing.get_origin(tp) is dict else Any
-        if depth < len(parts) - 1:
-            if isinstance(node, dict) and part not in node:
-                node[part] = [] if typing.get_origin(_unwrap(tp)) is list else {}
-            node = node[part]
-    return node, parts[-1]
-
-
-def _apply(
-    scenario: Scenario, base: dict[str, Any], items: Sequence[tuple[int, Axis, Any]]
-) -> Scenario:
+def _apply(scenario: Scenario, items: Sequence[tuple[int, Axis, Any]]) -> Scenario:
     """``scenario`` with, for each ``(i, axis, value)``, the axis's key set to ``value``."""
-    data = copy.deepcopy(base)
-    for i, axis, value in items:
+    for i, axis, _ in items:
+        where = f"sweep.vary[{i}].key"
         try:
-            holder, last = _locate(data, axis.key, scenario.model, f"sweep.vary[{i}].key")
+            if parse_key(axis.key, where=where)[0] == "seed":
+                allowed = "seed= or --seed"
+                raise _bad("a sweep gives every grid point its own seed", where, axis.key, allowed)
+            check_key(scenario, axis.key)
         except InputError as err:
-            raise err.at(scenario.source) from None
-        holder[last] = copy.deepcopy(value)
+            raise _bad(err.problem, where, axis.key, err.allowed).at(scenario.source) from None
     try:
-        return scenario_from_dict(data, source=scenario.source, name=scenario.name)
+        return set_keys(scenario, [(axis.key, value) for _, axis, value in items])
     except InputError as err:
         if len(items) > 1:
             point = ", ".join(f"{a.key} = {v!r}" for _, a, v in items)
@@ -294,14 +115,14 @@ def apply_axes(scenario: Scenario, axes: Sequence[Axis], values: Sequence[Any]) 
     0.5
     """
     items = list(zip(range(len(axes)), axes, values, strict=True))
-    return _apply(scenario, scenario_to_dict(scenario), items)
+    return _apply(scenario, items)
 
 
 def _check_axes(axes: Sequence[Axis]) -> None:
     if not axes:
         raise _bad("nothing to vary", "sweep.vary", [], "one or more axes: Axis(key, values)")
     for i, axis in enumerate(axes):
-        _parse_key(axis.key, f"sweep.vary[{i}].key")
+        parse_key(axis.key, where=f"sweep.vary[{i}].key")
         vals, at = axis.values, f"sweep.vary[{i}]"
         if not isinstance(vals, tuple | list) or not vals:
             raise _bad("an axis needs values", f"{at}.values", vals, "a list, e.g. [0.01, 0.02]")
@@ -320,8 +141,10 @@ def sweep(
     outcomes: Sequence[str] | None = None,
     runs: int | None = None,
     seed: SeedLike = None,
+    common_random_numbers: bool = False,
     executor: Executor | None = None,
     progress: SweepProgress | None = None,
+    compiling: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Run an ensemble at every point of the full factorial grid over ``axes``.
 
@@ -334,61 +157,82 @@ def sweep(
     outbreak
         What counts as an outbreak (``"Z >= 10"``), or None for no P(outbreak).
     outcomes
-        Outcome names (see :meth:`Outcome.parse`); default P(outbreak) with an
-        ``outbreak``, then humans lost and peak zombies where the model names them.
+        Outcome names (see :meth:`~hyosan.ensemble.outcomes.Outcome.parse`);
+        default P(outbreak) with an ``outbreak``, then humans lost and peak
+        zombies where the model names them.
     runs
         Runs per point; default the scenario's (an axis ``"runs"`` wins).
     seed
         Seed of the whole sweep; default the scenario's, else a fresh one.
-    executor, progress
+    common_random_numbers
+        Run every point from the same seed (see the module docstring).
+    executor, progress, compiling
         Passed on to :func:`~hyosan.simulate`; see :data:`SweepProgress`.
 
     Returns
     -------
     pandas.DataFrame
-        A row per grid point: a column per axis key, ``seed``, ``runs``, then
-        the columns of :func:`summarize_runs`; ``attrs`` holds ``scenario``,
-        ``seed``, ``outbreak`` and ``labels`` (outcome names by column). Every
-        point is checked before any runs.
+        A row per grid point (each checked before any runs): a column per axis
+        key, ``seed``, ``runs``, then those of :func:`~hyosan.ensemble.outcomes.summarize_runs`;
+        ``attrs``: ``scenario``, ``seed``, ``outbreak``, ``common_random_numbers``, ``labels``.
     """
-    _check_axes(axes)
-    base = scenario if runs is None else scenario.replace(runs=runs)
-    table = scenario_to_dict(base)
-    for i, axis in enumerate(axes):  # one value at a time, so that errors name it
-        for v in axis.values:
-            _apply(base, table, [(i, axis, v)])
-    grid = list(itertools.product(*(a.values for a in axes)))
-    points = [
-        _apply(base, table, list(zip(range(len(axes)), axes, vs, strict=True))) for vs in grid
-    ]
-    m = scenario.model
-    wanted = [("P(outbreak)", outbreak), ("humans lost", m.humans), ("peak zombies", m.zombies)]
-    names = outcomes if outcomes is not None else [name for name, on in wanted if on]
-    defs = [  # per point: an axis may change the model
-        [
-            Outcome.parse(t, p.model, outbreak, key=f"sweep.outcomes[{k}]")
-            for k, t in enumerate(names)
-        ]
-        for p in points
-    ]
+    grid, points = _points(scenario if runs is None else scenario.replace(runs=runs), axes)
+    defs = [_outcomes(p, outcomes, outbreak) for p in points]  # per point: an axis may change it
     recorded, children = spawn_seeds(seed if seed is not None else scenario.seed, len(points))
-    seeds = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    ints = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    seeds = [ints[0]] * len(points) if common_random_numbers else ints
+    run = functools.partial(simulate, executor=executor, compiling=compiling)
+    frame = pd.DataFrame(
+        _run_points([a.key for a in axes], grid, points, seeds, defs, run, progress)
+    )
+    frame.attrs.update(
+        scenario=scenario.name,
+        seed=recorded,
+        outbreak=outbreak or "",
+        common_random_numbers=common_random_numbers,
+        labels={o.column: o.name for o in defs[0]} if defs else {},
+    )
+    return frame
+
+
+def _run_points(
+    keys: list[str],
+    grid: list[tuple[Any, ...]],
+    points: list[Scenario],
+    seeds: list[int],
+    defs: list[list[Outcome]],
+    run: Callable[..., Result],
+    progress: SweepProgress | None,
+) -> list[dict[str, Any]]:
+    """One row per grid point: its values, seed and runs, and its outcomes."""
     sizes = [p.runs if p.engine != "ode" else 1 for p in points]
     total, done, rows = float(sum(sizes)), 0.0, []
     for values, point, s, n, outs in zip(grid, points, seeds, sizes, defs, strict=True):
-        report = _reporter(progress, done, point.time.end, total)
-        result = simulate(point, seed=s, executor=executor, progress=report)
-        row = {a.key: v for a, v in zip(axes, values, strict=True)} | {"seed": s, "runs": n}
-        rows.append(row | summarize_runs(result, outs))
+        result = run(point, seed=s, progress=_reporter(progress, done, point.time.end, total))
+        where = dict(zip(keys, values, strict=True))
+        rows.append(where | {"seed": s, "runs": n} | summarize_runs(result, outs))
         done += n
         if progress is not None:
             progress(done, total)
-    frame = pd.DataFrame(rows)
-    labels = {o.column: o.name for o in defs[0]} if defs else {}
-    frame.attrs.update(
-        scenario=scenario.name, seed=recorded, outbreak=outbreak or "", labels=labels
-    )
-    return frame
+    return rows
+
+
+def _points(base: Scenario, axes: Sequence[Axis]) -> tuple[list[tuple[Any, ...]], list[Scenario]]:
+    """The grid's values and its scenarios, every value checked before any run."""
+    _check_axes(axes)
+    for i, axis in enumerate(axes):  # one value at a time, so that errors name it
+        for v in axis.values:
+            _apply(base, [(i, axis, v)])
+    grid = list(itertools.product(*(a.values for a in axes)))
+    items = [list(zip(range(len(axes)), axes, vs, strict=True)) for vs in grid]
+    return grid, [_apply(base, it) for it in items]
+
+
+def _outcomes(point: Scenario, names: Sequence[str] | None, outbreak: str | None) -> list[Outcome]:
+    m = point.model
+    wanted = [("P(outbreak)", outbreak), ("humans lost", m.humans), ("peak zombies", m.zombies)]
+    chosen = names if names is not None else [name for name, on in wanted if on]
+    return [Outcome.parse(t, m, outbreak, key=f"sweep.outcomes[{k}]") for k, t in enumerate(chosen)]
 
 
 def _reporter(
@@ -400,14 +244,25 @@ def _reporter(
     return lambda run, t, _events: tell(done + run + t / end, total)
 
 
-def sweep_from_table(table: Mapping[str, Any]) -> tuple[tuple[Axis, ...], str | None]:
-    """The axes and the outbreak condition of a scenario's ``[sweep]`` table::
+@dataclass(frozen=True, slots=True)
+class SweepTable:
+    """A scenario's ``[sweep]`` table, read (see :func:`sweep_from_table`)."""
+
+    axes: tuple[Axis, ...]
+    outbreak: str | None = None
+    runs: int | None = None
+    common_random_numbers: bool = False
+
+
+def sweep_from_table(table: Mapping[str, Any]) -> SweepTable:
+    """The grid of a scenario's ``[sweep]`` table::
 
         [sweep]
-        outbreak = "Z >= 10"        # optional: what counts as an outbreak
-        runs = 40                   # optional: runs per grid point (default: the scenario's)
-        [[sweep.vary]]              # one or more axes
-        key = "parameters.beta_h"   # a dotted key of the scenario's table
+        outbreak = "Z >= 10"          # optional: what counts as an outbreak
+        runs = 40                     # optional: runs per grid point (default: the scenario's)
+        common_random_numbers = true  # optional: every point from the same seed
+        [[sweep.vary]]                # one or more axes
+        key = "parameters.beta_h"     # a dotted key of the scenario's table
         values = [0.005, 0.01, 0.02]
 
     Raises :class:`InputError` keyed ``sweep``, ``sweep.outbreak``,
@@ -416,10 +271,15 @@ def sweep_from_table(table: Mapping[str, Any]) -> tuple[tuple[Axis, ...], str | 
     """
     if not isinstance(table, Mapping):
         raise _bad("[sweep] must be a table", "sweep", table, "a [sweep] table")
-    _only(table, ("outbreak", "vary", "runs"), "sweep")
-    runs = table.get("runs", 1)
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise _bad("runs per grid point is a whole number >= 1", "sweep.runs", runs, ">= 1")
+    _only(table, ("outbreak", "vary", "runs", "common_random_numbers"), "sweep")
+    runs = table.get("runs")
+    if runs is not None:
+        check_whole(runs, key="sweep.runs", low=1, problem="runs per grid point is a whole number")
+    crn = table.get("common_random_numbers", False)
+    if not isinstance(crn, bool):
+        raise _bad(
+            "true or false is needed here", "sweep.common_random_numbers", crn, "true, false"
+        )
     outbreak = table.get("outbreak")
     if outbreak is not None:
         if not isinstance(outbreak, str):
@@ -432,17 +292,17 @@ def sweep_from_table(table: Mapping[str, Any]) -> tuple[tuple[Axis, ...], str | 
         if not isinstance(entry, Mapping):
             raise _bad("must be a table", at, entry, "a table with key and values")
         _only(entry, ("key", "values"), at)
-        key = _need(entry, "key", str, at, _KEY_HELP)
+        key = _need(entry, "key", str, at, KEY_HELP)
         values = _need(entry, "values", list, at, "a list of values, e.g. [0.01, 0.02]")
         axes.append(Axis(key, tuple(values)))
     _check_axes(axes)
-    return tuple(axes), outbreak
+    return SweepTable(tuple(axes), outbreak, runs, crn)
 
 
 def _only(table: Mapping[str, Any], keys: tuple[str, ...], at: str) -> None:
     for k in table:
         if k not in keys:
-            raise _bad("unknown key", f"{at}.{k}", k, ", ".join(keys))
+            raise unknown("key", k, keys, key=f"{at}.{k}")
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type, at: str, allowed: str) -> Any:

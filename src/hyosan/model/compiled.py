@@ -19,8 +19,8 @@ The arrays (all C-contiguous, int64 or float64):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,12 +28,33 @@ from hyosan._typing import FloatArray, IntArray
 from hyosan.model.core import Model, resolve_parameters
 from hyosan.model.rates import RateLaw
 
-__all__ = ["CompiledModel", "compile_model", "rate_constants"]
+__all__ = ["CompiledModel", "ModelArrays", "compile_model", "rate_constants"]
+
+
+class ModelArrays(NamedTuple):
+    """The arrays the well-mixed kernels take, in their order (see the module docstring)."""
+
+    k: FloatArray
+    law: IntArray
+    r1: IntArray
+    r2: IntArray
+    stoich_f: FloatArray
+    chg_ptr: IntArray
+    chg_idx: IntArray
+    chg_val: FloatArray
+    dn: FloatArray
+    in_n: FloatArray
+    dep_ptr: IntArray
+    dep_idx: IntArray
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledModel:
-    """A model as arrays; see the module docstring for their meaning."""
+    """A model as arrays; see the module docstring for their meaning.
+
+    ``arrays`` holds the kernels' arrays as one :class:`ModelArrays`, built
+    once with the model.
+    """
 
     compartments: tuple[str, ...]
     reactions: tuple[str, ...]
@@ -50,6 +71,11 @@ class CompiledModel:
     in_n: FloatArray
     dep_ptr: IntArray
     dep_idx: IntArray
+    arrays: ModelArrays = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = ModelArrays._fields
+        object.__setattr__(self, "arrays", ModelArrays(*(getattr(self, n) for n in names)))
 
     @property
     def n_compartments(self) -> int:
@@ -59,29 +85,9 @@ class CompiledModel:
     def n_reactions(self) -> int:
         return len(self.reactions)
 
-    @property
-    def kernel_arrays(self) -> tuple[FloatArray | IntArray, ...]:
-        """The arrays the kernels take, in their order (``k`` ... ``dep_idx``)."""
-        return (
-            self.k,
-            self.law,
-            self.r1,
-            self.r2,
-            self.stoich_f,
-            self.chg_ptr,
-            self.chg_idx,
-            self.chg_val,
-            self.dn,
-            self.in_n,
-            self.dep_ptr,
-            self.dep_idx,
-        )
-
     def with_rates(self, k: FloatArray) -> CompiledModel:
         """The same model with new rate constants (after a parameter changed)."""
-        fields = {name: getattr(self, name) for name in self.__slots__}
-        fields["k"] = np.ascontiguousarray(k, dtype=np.float64)
-        return CompiledModel(**fields)
+        return replace(self, k=np.ascontiguousarray(k, dtype=np.float64))
 
     def index(self, compartment: str) -> int:
         """Position of ``compartment`` in every array."""
@@ -103,35 +109,8 @@ def compile_model(model: Model, parameters: Mapping[str, float] | None = None) -
     >>> cm.compartments, cm.stoich.shape
     (('S', 'I', 'R'), (2, 3))
     """
-    # Runs at small N compile often, so both steps are remembered: the arrays of
-    # each model (only the rate constants depend on the parameters), and the
-    # last compilations. Nothing writes into a compiled model's arrays.
-    try:
-        key = (model, tuple(parameters.items()) if parameters else ())
-        compiled = _COMPILED.get(key)
-    except TypeError:  # a value that cannot be hashed: resolve_parameters says what is wrong
-        key, compiled = None, None
-    if compiled is not None:
-        return compiled
     values = resolve_parameters(model, parameters)
-    structure = _STRUCTURES.get(model)
-    if structure is None:
-        structure = _remember(_STRUCTURES, model, _compile_structure(model))
-    compiled = structure.with_rates(rate_constants(model, values))
-    return compiled if key is None else _remember(_COMPILED, key, compiled)
-
-
-_STRUCTURES: dict[Model, CompiledModel] = {}
-_COMPILED: dict[tuple[Model, tuple[tuple[str, float], ...]], CompiledModel] = {}
-_REMEMBERED = 256
-"""At most this many entries in each of the two: a dictionary that fills up starts again."""
-
-
-def _remember(memo: dict[Any, CompiledModel], key: Any, compiled: CompiledModel) -> CompiledModel:
-    if len(memo) >= _REMEMBERED:
-        memo.clear()
-    memo[key] = compiled
-    return compiled
+    return _compile_structure(model).with_rates(rate_constants(model, values))
 
 
 def _compile_structure(model: Model) -> CompiledModel:

@@ -1,7 +1,8 @@
 """Named characters and story milestones of a scenario: ``[[characters]]`` and ``[[milestones]]``.
 
-A character is one person followed exactly through a stochastic run (see
-:mod:`hyosan.model.characters`)::
+A character is one person followed exactly through a stochastic run (the
+tagging is :mod:`hyosan.model.characters`; a run's cast is set up by
+:mod:`hyosan.ensemble.cast`)::
 
     [[characters]]
     name = "Nam On-jo"         # any text, unique
@@ -24,12 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from hyosan.errors import InputError
+from hyosan._typing import FloatArray
+from hyosan.errors import InputError, unknown
 from hyosan.interventions import Condition
 from hyosan.model import Model
 from hyosan.space import Selection, WorldSetup
 
-__all__ = ["Character", "Milestone", "check_cast"]
+__all__ = ["Character", "Milestone", "check_cast", "placement"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +68,7 @@ class Milestone:
     when: Condition
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "when": condition_text(self.when)}
-
-
-def condition_text(condition: Condition) -> str:
-    """``"Z + E > 100.0"`` (threshold exact; ``str`` rounds it), and ``in`` its region."""
-    text = f"{' + '.join(condition.compartments)} {condition.op} {float(condition.threshold)!r}"
-    return text if condition.where is None else f"{text} in {condition.where.patches[0]}"
+        return {"text": self.text, "when": self.when.text()}
 
 
 def start_of(character: Character, model: Model, world: WorldSetup | None) -> str:
@@ -98,6 +94,68 @@ def placement(
     return out
 
 
+def _check_character(
+    i: int,
+    c: Character,
+    before: tuple[Character, ...],
+    model: Model,
+    world: WorldSetup | None,
+) -> None:
+    """Character ``i``: a unique name, a known compartment, one patch in a world."""
+    key = f"characters[{i}]"
+    if not c.name.strip():
+        raise InputError("a character needs a name", key=f"{key}.name", allowed="any text")
+    if c.name in {b.name for b in before}:
+        raise InputError("two characters share a name", key=f"{key}.name", value=c.name)
+    start = start_of(c, model, world)
+    if start not in model.compartments:
+        raise unknown("compartment", start, model.compartments, key=f"{key}.compartment")
+    if c.where is None:
+        if world is not None and world.world.n_patches > 1:
+            raise InputError(
+                "in a world, say where a character starts",
+                key=f"{key}.where",
+                allowed="a patch name",
+            )
+        return
+    if world is None:
+        raise InputError(
+            "a character has a place only in a world",
+            key=f"{key}.where",
+            value=c.where.to_toml(),
+            allowed="add a [world] table, or leave out 'where'",
+        )
+    if len(c.where.resolve(world.world, key=f"{key}.where")) != 1:
+        raise InputError(
+            "a character stands in one patch",
+            key=f"{key}.where",
+            value=c.where.to_toml(),
+            allowed="one patch name",
+        )
+
+
+def _check_enough(
+    characters: tuple[Character, ...], model: Model, world: WorldSetup | None, have: FloatArray
+) -> None:
+    """Every character is one of the people who start where it starts (``have``: the
+    initial counts, patches by compartments)."""
+    comps = model.compartments
+    where = placement(characters, model, world)
+    need = np.zeros((world.world.n_patches if world is not None else 1, len(comps)))
+    for p, j in where:
+        need[p, j] += 1
+    bad = np.argwhere(need > have)
+    if len(bad):
+        p, j = (int(v) for v in bad[0])
+        i = where.index((p, j))
+        raise InputError(
+            f"there are only {have[p, j]:g} people of {comps[j]} there to be this character",
+            key=f"characters[{i}]",
+            value=characters[i].name,
+            allowed="a compartment and place where enough people start",
+        )
+
+
 def check_cast(
     characters: tuple[Character, ...],
     milestones: tuple[Milestone, ...],
@@ -107,62 +165,14 @@ def check_cast(
 ) -> None:
     """Raise :class:`InputError` for a character or milestone the scenario cannot hold."""
     comps = model.compartments
-    seen: set[str] = set()
     for i, c in enumerate(characters):
-        key = f"characters[{i}]"
-        if not c.name.strip():
-            raise InputError("a character needs a name", key=f"{key}.name", allowed="any text")
-        if c.name in seen:
-            raise InputError("two characters share a name", key=f"{key}.name", value=c.name)
-        seen.add(c.name)
-        start = start_of(c, model, world)
-        if start not in comps:
-            raise InputError(
-                "unknown compartment",
-                key=f"{key}.compartment",
-                value=start,
-                allowed=", ".join(comps),
-            )
-        if c.where is not None:
-            if world is None:
-                raise InputError(
-                    "a character has a place only in a world",
-                    key=f"{key}.where",
-                    value=c.where.to_toml(),
-                    allowed="add a [world] table, or leave out 'where'",
-                )
-            found = c.where.resolve(world.world, key=f"{key}.where")
-            if len(found) != 1:
-                raise InputError(
-                    "a character stands in one patch",
-                    key=f"{key}.where",
-                    value=c.where.to_toml(),
-                    allowed="one patch name",
-                )
-        elif world is not None and world.world.n_patches > 1:
-            raise InputError(
-                "in a world, say where a character starts",
-                key=f"{key}.where",
-                allowed="a patch name",
-            )
+        _check_character(i, c, characters[:i], model, world)
     if characters:
-        need = np.zeros((world.world.n_patches if world is not None else 1, len(comps)))
-        for p, j in placement(characters, model, world):
-            need[p, j] += 1
         have = (
             world.counts(model)
             if world is not None
             else np.array([[initial.get(c, 0.0) for c in comps]])
         )
-        bad = np.argwhere(need > have)
-        if len(bad):
-            p, j = (int(v) for v in bad[0])
-            i = next(k for k, pj in enumerate(placement(characters, model, world)) if pj == (p, j))
-            raise InputError(
-                f"there are only {have[p, j]:g} people of {comps[j]} there to be this character",
-                key=f"characters[{i}]",
-                value=characters[i].name,
-                allowed="a compartment and place where enough people start",
-            )
+        _check_enough(characters, model, world, have)
     for i, m in enumerate(milestones):
         m.when.check(comps, world.world if world is not None else None, key=f"milestones[{i}].when")

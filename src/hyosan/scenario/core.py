@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from hyosan._checks import check_number, check_whole
 from hyosan._typing import FloatArray
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 from hyosan.interventions import Intervention
 from hyosan.model import Model
 from hyosan.model.core import resolve_parameters
-from hyosan.scenario.cast import Character, Milestone, check_cast
+from hyosan.scenario.characters import Character, Milestone, check_cast
 from hyosan.space import WorldSetup
 
 __all__ = ["ENGINES", "Scenario", "TimeGrid"]
@@ -42,24 +43,10 @@ class TimeGrid:
         return np.linspace(0.0, self.end, self.points)
 
     def check(self, *, key: str = "time") -> None:
-        if (
-            isinstance(self.end, bool)
-            or not isinstance(self.end, int | float)
-            or not (0 < self.end < float("inf"))
-        ):
-            raise InputError(
-                "the end time must be a positive number",
-                key=f"{key}.end",
-                value=self.end,
-                allowed="a number > 0",
-            )
-        if isinstance(self.points, bool) or not isinstance(self.points, int) or self.points < 2:
-            raise InputError(
-                "the output grid needs at least 2 points",
-                key=f"{key}.points",
-                value=self.points,
-                allowed="an integer >= 2",
-            )
+        problem = "the end time must be a positive number"
+        check_number(self.end, key=f"{key}.end", low_open=True, problem=problem)
+        problem = "the output grid needs at least 2 points"
+        check_whole(self.points, key=f"{key}.points", low=2, problem=problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +79,7 @@ class Scenario:
         over patches, derived from the world's population and seeds.
     characters, milestones
         Named people followed through the runs, and moments ``story.md``
-        reports (:mod:`hyosan.scenario.cast`).
+        reports (:mod:`hyosan.scenario.characters`).
     sweep
         The ``[sweep]`` table, as written (:mod:`hyosan.ensemble.sweep` reads it).
     """
@@ -147,50 +134,26 @@ class Scenario:
             )
         for c, v in self.initial.items():
             if c not in comps:
-                raise InputError(
-                    "unknown compartment", key=f"initial.{c}", value=c, allowed=", ".join(comps)
-                )
-            if isinstance(v, bool) or not isinstance(v, int | float) or not (0 <= v < float("inf")):
-                raise InputError(
-                    "an initial count is a number >= 0",
-                    key=f"initial.{c}",
-                    value=v,
-                    allowed="a number >= 0",
-                )
+                raise unknown("compartment", c, comps, key=f"initial.{c}")
+            check_number(v, key=f"initial.{c}", problem="an initial count is a number >= 0")
         self.time.check()
         if self.engine not in ENGINES:
-            raise InputError(
-                "unknown engine", key="engine", value=self.engine, allowed=", ".join(ENGINES)
-            )
+            raise unknown("engine", self.engine, ENGINES, key="engine")
         if self.engine != "ode":
             self.check_integer_counts(key_prefix="initial")
-        if isinstance(self.runs, bool) or not isinstance(self.runs, int) or self.runs < 1:
-            raise InputError(
-                "the number of runs is a whole number >= 1",
-                key="runs",
-                value=self.runs,
-                allowed="an integer >= 1",
-            )
-        if self.seed is not None and (
-            isinstance(self.seed, bool)
-            or not isinstance(self.seed, int)
-            or not 0 <= self.seed < 2**63
-        ):
-            raise InputError(
-                "a seed is a whole number from 0 to 2**63 - 1",
+        check_whole(
+            self.runs, key="runs", low=1, problem="the number of runs is a whole number >= 1"
+        )
+        if self.seed is not None:
+            check_whole(
+                self.seed,
                 key="seed",
-                value=self.seed,
-                allowed="an integer >= 0",
+                high=2**63 - 1,
+                problem="a seed is a whole number from 0 to 2**63 - 1",
             )
+        world = self.world.world if self.world is not None else None
         for i, iv in enumerate(self.interventions):
-            key = f"interventions[{i}]"
-            iv.check(
-                comps,
-                self.model.parameter_names,
-                key=key,
-                world=self.world.world if self.world is not None else None,
-            )
-            resolve_parameters(self.model, iv.set, source="", key_prefix=f"{key}.set")
+            iv.check(self.model, world, key=f"interventions[{i}]")
         check_cast(self.characters, self.milestones, self.model, self.world, self.initial)
 
     def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
@@ -235,39 +198,3 @@ class Scenario:
     def replace(self, **changes: object) -> Scenario:
         """A copy with some fields changed, checked again."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
-
-    def with_overrides(self, values: Mapping[str, float], *, source: str = "--set") -> Scenario:
-        """Set parameters or initial counts by name (``--set beta=2``)."""
-        params, initial = dict(self.parameters), dict(self.initial)
-        for name, value in values.items():
-            if name in params:
-                params[name] = value
-            elif name in self.model.compartments and self.world is not None:
-                raise InputError(
-                    "in a world, people are placed by the world's population and seeds",
-                    source=source,
-                    key=name,
-                    value=name,
-                    allowed=", ".join(self.model.parameter_names) + " (parameters)",
-                )
-            elif name in self.model.compartments:
-                initial[name] = value
-            else:
-                allowed = ", ".join([*self.model.parameter_names, *self.model.compartments])
-                raise InputError(
-                    "no parameter or compartment of this name",
-                    source=source,
-                    key=name,
-                    value=name,
-                    allowed=allowed,
-                )
-        try:
-            return self.replace(parameters=params, initial=initial)
-        except InputError as err:
-            raise InputError(
-                err.problem,
-                source=source,
-                key=err.key.split(".")[-1],
-                value=err.value,
-                allowed=err.allowed,
-            ) from None

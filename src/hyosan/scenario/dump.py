@@ -14,11 +14,9 @@ from typing import Any, SupportsIndex
 
 import tomli_w
 
-from hyosan.interventions import Intervention
 from hyosan.model import BUILTIN_MODELS, Model, Parameter, builtin_model
-from hyosan.scenario.cast import condition_text
 from hyosan.scenario.core import Scenario
-from hyosan.scenario.world import setup_to_dict, space_actions_to_dict
+from hyosan.scenario.world import setup_to_dict
 
 __all__ = ["model_to_dict", "scenario_to_dict", "scenario_to_toml"]
 
@@ -60,7 +58,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     else:
         out["initial"] = {c: _count(s.initial.get(c, 0)) for c in s.model.compartments}
     if s.interventions:
-        out["interventions"] = [_intervention_to_dict(iv) for iv in s.interventions]
+        out["interventions"] = [iv.to_toml() for iv in s.interventions]
     if s.characters:
         out["characters"] = [c.to_dict() for c in s.characters]
     if s.milestones:
@@ -110,25 +108,6 @@ def _parameter_table(p: Parameter) -> dict[str, Any]:
     if p.unit:
         table["unit"] = p.unit
     return table
-
-
-def _intervention_to_dict(iv: Intervention) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": iv.name} if iv.name else {}
-    if iv.when is not None:
-        out["when"] = condition_text(iv.when)
-    else:
-        times = [float(t) for t in iv.at]
-        out["at"] = times[0] if len(times) == 1 else times
-    if iv.set:
-        out["set"] = {name: float(v) for name, v in iv.set.items()}
-    if iv.remove:
-        out["remove"] = [
-            {"compartment": r.compartment, "fraction": float(r.fraction)}
-            | ({"to": r.to} if r.to is not None else {})
-            for r in iv.remove
-        ]
-    out.update(space_actions_to_dict(iv))
-    return out
 
 
 def _count(value: float) -> int | float:

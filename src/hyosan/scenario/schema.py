@@ -248,7 +248,7 @@ class WorldSpec(_Table):
 
 
 class CharacterSpec(_Table):
-    """A named person followed through the runs (see :mod:`hyosan.scenario.cast`)."""
+    """A named person followed through the runs (see :mod:`hyosan.scenario.characters`)."""
 
     name: str
     compartment: str = ""

@@ -1,23 +1,20 @@
-"""The ``[world]`` table of a scenario and the spatial keys of its interventions: read and write.
+"""The ``[world]`` table of a scenario: read and write.
 
-See :mod:`hyosan.space.setup` for the table's keys and
-:mod:`hyosan.interventions.space` for the actions.
+See :mod:`hyosan.space.setup` for the table's keys.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from hyosan.errors import InputError
-from hyosan.interventions import Camp, Intervention
-from hyosan.scenario.schema import InterventionInSpaceSpec, WorldSpec
+from hyosan.scenario.schema import WorldSpec
 from hyosan.space import Placement, Selection, World, WorldSetup, builtin_world, load_world_file
 from hyosan.space.world import world_from_map
 
-__all__ = ["setup_from_spec", "setup_to_dict", "space_actions", "space_actions_to_dict"]
+__all__ = ["setup_from_spec", "setup_to_dict"]
 
 _ACTIONS = ("cordon", "lockdown", "barricade", "reopen", "strike")
 _SOURCES = ("builtin", "map", "file", "lattice")
@@ -117,50 +114,4 @@ def setup_to_dict(setup: WorldSetup) -> dict[str, Any]:
             {"compartment": s.compartment, "count": float(s.count), "where": s.where.to_toml()}
             for s in setup.seeds
         ]
-    return out
-
-
-def space_actions(spec: InterventionInSpaceSpec, key: str) -> dict[str, Any]:
-    """The spatial fields of an :class:`Intervention` from its table."""
-    out: dict[str, Any] = {
-        name: Selection.parse(getattr(spec, name), key=f"{key}.{name}")
-        for name in _ACTIONS
-        if getattr(spec, name) is not None
-    }
-    if spec.camp is not None:
-        c = spec.camp
-        out["camp"] = Camp(
-            patches=Selection.parse(c.patches, key=f"{key}.camp.patches"),
-            to=c.to,
-            fraction=c.fraction,
-            sensitivity=c.sensitivity,
-            move=tuple(c.move),
-            screen=tuple(c.screen),
-            detected_to=c.detected_to,
-        )
-    return out
-
-
-def space_actions_to_dict(iv: Intervention) -> Mapping[str, Any]:
-    """The spatial keys of an intervention's table."""
-    out: dict[str, Any] = {}
-    for name in _ACTIONS:
-        sel = getattr(iv, name)
-        if sel is not None:
-            out[name] = sel.to_toml()
-    if iv.camp is not None:
-        c = iv.camp
-        table: dict[str, Any] = {
-            "patches": c.patches.to_toml(),
-            "to": c.to,
-            "fraction": float(c.fraction),
-            "sensitivity": float(c.sensitivity),
-        }
-        if c.move:
-            table["move"] = list(c.move)
-        if c.screen:
-            table["screen"] = list(c.screen)
-        if c.detected_to:
-            table["detected_to"] = c.detected_to
-        out["camp"] = table
     return out

@@ -32,17 +32,37 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
+from hyosan._checks import check_number
 from hyosan._typing import BoolArray, FloatArray, IntArray
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 from hyosan.model import CompiledModel, Model
 from hyosan.model.rates import RateLaw
 from hyosan.space.world import World
 
-__all__ = ["CompiledSpace", "compile_space", "mobility_vector"]
+__all__ = ["CompiledSpace", "SpaceArrays", "compile_space", "mobility_vector"]
+
+
+class SpaceArrays(NamedTuple):
+    """The arrays (and the coupling) the spatial kernels take, in their order."""
+
+    k: FloatArray
+    law: IntArray
+    r1: IntArray
+    r2: IntArray
+    in_n: FloatArray
+    chg_a: FloatArray
+    chg_b: FloatArray
+    coupled: BoolArray
+    coupling: float
+    out_ptr: IntArray
+    out_dst: IntArray
+    out_w: FloatArray
+    mob: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +71,8 @@ class CompiledSpace:
 
     ``out_ptr``, ``out_dst``, ``out_w`` are the out-edges of each patch in
     CSR form (``out_w`` is 0 for a closed edge); ``edge`` maps each CSR entry
-    to the world's edge index.
+    to the world's edge index. ``arrays`` holds what the spatial kernels
+    take as one :class:`SpaceArrays`, built once.
     """
 
     model: CompiledModel
@@ -65,20 +86,11 @@ class CompiledSpace:
     coupled: BoolArray
     chg_a: FloatArray
     chg_b: FloatArray
+    arrays: SpaceArrays = field(init=False, repr=False, compare=False)
 
-    @property
-    def compartments(self) -> tuple[str, ...]:
-        return self.model.compartments
-
-    @property
-    def n_compartments(self) -> int:
-        return self.model.n_compartments
-
-    @property
-    def kernel_arrays(self) -> tuple[object, ...]:
-        """The arrays the spatial kernels take, in their order."""
+    def __post_init__(self) -> None:
         m = self.model
-        return (
+        arrays = SpaceArrays(
             m.k,
             m.law,
             m.r1,
@@ -93,6 +105,15 @@ class CompiledSpace:
             self.out_w,
             self.mob,
         )
+        object.__setattr__(self, "arrays", arrays)
+
+    @property
+    def compartments(self) -> tuple[str, ...]:
+        return self.model.compartments
+
+    @property
+    def n_compartments(self) -> int:
+        return self.model.n_compartments
 
     def with_rates(self, k: FloatArray) -> CompiledSpace:
         """The same world with new rate constants."""
@@ -135,30 +156,36 @@ def mobility_vector(
     """Movement rate of each compartment; :class:`InputError` for bad names or values."""
     mob = np.zeros(len(compartments))
     for c, rate in mobility.items():
+        key = f"world.movement.{c}"
         if c not in compartments:
-            raise InputError(
-                "unknown compartment",
-                key=f"world.movement.{c}",
-                value=c,
-                allowed=", ".join(compartments),
-            )
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < np.inf:
-            raise InputError(
-                "a movement rate is a finite number >= 0",
-                key=f"world.movement.{c}",
-                value=rate,
-                allowed="a number >= 0 (moves per individual per time unit per unit edge weight)",
-            )
-        mob[compartments.index(c)] = float(rate)
-    if (
-        isinstance(coupling, bool)
-        or not isinstance(coupling, int | float)
-        or not 0 <= coupling < np.inf
-    ):
-        raise InputError(
-            "coupling is a finite number >= 0", key="world.coupling", value=coupling, allowed=">= 0"
-        )
+            raise unknown("compartment", c, compartments, key=key)
+        problem = "a movement rate is a finite number >= 0"
+        mob[compartments.index(c)] = check_number(rate, key=key, problem=problem)
+    check_number(coupling, key="world.coupling", problem="coupling is a finite number >= 0")
     return mob
+
+
+def _coupled(compiled: CompiledModel, world: World, coupling: float) -> BoolArray:
+    """Which reactions find their partner in the neighbouring patches too (see the module
+    docstring); :class:`InputError` if coupling meets a one-way edge."""
+    if coupling > 0:
+        pairs = set(zip(world.src.tolist(), world.dst.tolist(), strict=True))
+        if any((d, s) not in pairs for s, d in pairs):
+            raise InputError(
+                "coupling needs every edge to go both ways (nobody bites across a one-way door)",
+                key="world.coupling",
+                value=coupling,
+                allowed="0 in a world with one-way edges",
+            )
+    return np.array(
+        [
+            coupling > 0
+            and RateLaw(int(law)) in (RateLaw.MASS_ACTION, RateLaw.FREQUENCY)
+            and r1 != r2
+            for law, r1, r2 in zip(compiled.law, compiled.r1, compiled.r2, strict=True)
+        ],
+        dtype=np.bool_,
+    )
 
 
 def compile_space(
@@ -186,28 +213,11 @@ def compile_space(
     (4, [0, 2, 4, 6, 8], [True, True])
     """
     mob = mobility_vector(model.compartments, mobility, coupling)
-    if coupling > 0:
-        pairs = set(zip(world.src.tolist(), world.dst.tolist(), strict=True))
-        if any((d, s) not in pairs for s, d in pairs):
-            raise InputError(
-                "coupling needs every edge to go both ways (nobody bites across a one-way door)",
-                key="world.coupling",
-                value=coupling,
-                allowed="0 in a world with one-way edges",
-            )
+    coupled = _coupled(compiled, world, coupling)
     order = np.lexsort((world.dst, world.src))
     src = world.src[order]
     ptr = np.searchsorted(src, np.arange(world.n_patches + 1)).astype(np.int64)
     w = world.weight if weight is None else weight
-    coupled = np.array(
-        [
-            coupling > 0
-            and RateLaw(int(law)) in (RateLaw.MASS_ACTION, RateLaw.FREQUENCY)
-            and r1 != r2
-            for law, r1, r2 in zip(compiled.law, compiled.r1, compiled.r2, strict=True)
-        ],
-        dtype=np.bool_,
-    )
     chg_a, chg_b = _placed_changes(model, coupled)
     return CompiledSpace(
         model=compiled,

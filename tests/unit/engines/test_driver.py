@@ -7,7 +7,15 @@ import pytest
 
 from hyosan.engines import DirectSSA, OdeEngine, TauLeap, get_engine, run_path
 from hyosan.errors import InputError
-from hyosan.interventions import Condition, Intervention, Remove
+from hyosan.interventions import (
+    At,
+    Condition,
+    Impulse,
+    Intervention,
+    Remove,
+    SetParameters,
+    When,
+)
 from hyosan.model import builtin_model
 
 SIR = builtin_model("sir")
@@ -28,7 +36,7 @@ def test_grid_starts_at_initial_state_and_conserves(engine: str) -> None:
 
 def test_parameter_set_at_time_changes_dynamics_from_then_on() -> None:
     """Setting beta to 0 at t = 5 stops new infections after 5 exactly (ODE)."""
-    stop = Intervention(at=(5.0,), set={"beta": 0.0})
+    stop = Intervention(At(5.0), (SetParameters({"beta": 0.0}),))
     out, _ = run_path(SIR, SIR.defaults, X0, TIMES, (stop,), OdeEngine(), np.random.default_rng(0))
     assert out[5, 0] == pytest.approx(out[-1, 0], rel=1e-9)
     assert out[4, 0] > out[5, 0]
@@ -36,7 +44,7 @@ def test_parameter_set_at_time_changes_dynamics_from_then_on() -> None:
 
 def test_impulse_removes_exact_fraction_in_ode_and_binomial_in_ssa() -> None:
     """Removing half the infected at t = 10: exactly half in the ODE, about half in SSA."""
-    cull = Intervention(at=(10.0,), remove=(Remove("I", 0.5, to="R"),))
+    cull = Intervention(At(10.0), (Remove((Impulse("I", 0.5, to="R"),)),))
     ode, _ = run_path(
         SIR, {"beta": 0.0, "gamma": 0.0}, X0, TIMES, (cull,), OdeEngine(), np.random.default_rng(0)
     )
@@ -58,7 +66,7 @@ def test_impulse_removes_exact_fraction_in_ode_and_binomial_in_ssa() -> None:
 @pytest.mark.parametrize("engine", [DirectSSA(), TauLeap(), OdeEngine()])
 def test_condition_fires_once_when_crossed(engine: object) -> None:
     """'I > 100' fires the first time it holds, and only then (every engine)."""
-    quarantine = Intervention(when=Condition.parse("I > 100"), set={"beta": 0.0})
+    quarantine = Intervention(When(Condition.parse("I > 100")), (SetParameters({"beta": 0.0}),))
     out, _ = run_path(
         SIR,
         {"beta": 0.5, "gamma": 0.1},
@@ -76,7 +84,7 @@ def test_condition_fires_once_when_crossed(engine: object) -> None:
 
 def test_condition_true_at_start_fires_at_once() -> None:
     """A condition already true at t = 0 fires before anything happens."""
-    iv = Intervention(when=Condition.parse("I >= 10"), remove=(Remove("I", 1.0),))
+    iv = Intervention(When(Condition.parse("I >= 10")), (Remove((Impulse("I", 1.0),)),))
     out, events = run_path(
         SIR, SIR.defaults, X0, TIMES, (iv,), DirectSSA(), np.random.default_rng(0)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from hyosan.engines import Stops
 from hyosan.engines._kernels import (
     REACHED,
     ode_rhs,
@@ -13,18 +14,17 @@ from hyosan.engines._kernels import (
     ssa_direct_run,
     tau_leap_run,
 )
-from hyosan.engines.base import Conditions
 from hyosan.model import builtin_model, compile_model
 
 TIMES = np.linspace(0.0, 10.0, 11)
 OUT = 19  # position of the output array in the kernels' arguments
 
 
-def _args(model: str, x0: list[float], cond: Conditions | None = None) -> tuple:
+def _args(model: str, x0: list[float], cond: Stops | None = None) -> tuple:
     m = compile_model(builtin_model(model))
-    c = cond or Conditions.build([], m.compartments)
+    c = cond or Stops.build([], m.compartments)
     out = np.zeros((len(TIMES), m.n_compartments))
-    return (np.array(x0), 0.0, 10.0, *m.kernel_arrays, *c.arrays, TIMES, out, 0)
+    return (np.array(x0), 0.0, 10.0, *m.arrays, *c.mixed, TIMES, out, 0)
 
 
 def _fresh(args: tuple) -> tuple:
@@ -96,7 +96,7 @@ def test_direct_stops_on_condition() -> None:
     m = compile_model(builtin_model("sir"))
     from hyosan.interventions import Condition
 
-    cond = Conditions.build([Condition.parse("I > 50")], m.compartments)
+    cond = Stops.build([Condition.parse("I > 50")], m.compartments)
     args = _args("sir", [990.0, 10.0, 0.0], cond)
     status, t, _i, _n, c = ssa_direct_run(*args, 10**7, np.random.default_rng(1))
     if status == 1:  # the outbreak grew past 50
@@ -110,7 +110,7 @@ def test_direct_steps_equals_py_func() -> None:
     from hyosan.engines._kernels.direct import direct_steps
 
     m = compile_model(builtin_model("aouad"))
-    cond = Conditions.build([], m.compartments)
+    cond = Stops.build([], m.compartments)
     results = []
     for fn in (direct_steps, direct_steps.py_func):
         x = np.array([999.0, 1.0, 0.0, 0.0, 0.0, 0.0])
@@ -121,8 +121,8 @@ def test_direct_steps_equals_py_func() -> None:
             x,
             0.0,
             10.0,
-            *m.kernel_arrays,
-            *cond.arrays,
+            *m.arrays,
+            *cond.mixed,
             TIMES,
             out,
             0,
@@ -159,7 +159,5 @@ def test_small_kernel_helpers_equal_py_func() -> None:
         strict=True,
     ):
         np.testing.assert_array_equal(got, want)
-    cond = Conditions.build(
-        [Condition.parse("S < 1"), Condition.parse("Z + H > 100")], m.compartments
-    )
-    assert first_condition(x, *cond.arrays) == first_condition.py_func(x, *cond.arrays) == 1
+    cond = Stops.build([Condition.parse("S < 1"), Condition.parse("Z + H > 100")], m.compartments)
+    assert first_condition(x, *cond.mixed) == first_condition.py_func(x, *cond.mixed) == 1

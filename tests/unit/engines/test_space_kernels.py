@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from numpy.random import PCG64, Generator
 
+from hyosan.engines import Stops
 from hyosan.engines._kernels import BUDGET, REACHED, nsm_steps, space_ode_rhs, space_tau_run
 from hyosan.engines._kernels.nsm import HEAP_PAD, _next_time, _to_touch, heap_fix
 from hyosan.engines._kernels.nsm_deps import channel_sets, refresh_channels
@@ -26,7 +27,6 @@ from hyosan.engines._kernels.space import (
     pick_index,
     pick_partner,
 )
-from hyosan.engines.base import Conditions
 from hyosan.interventions import Condition
 from hyosan.model import Model, Parameter, Reaction, builtin_model, compile_model
 from hyosan.space import CompiledSpace, World, compile_space
@@ -60,10 +60,10 @@ def _lattice_case() -> tuple[CompiledSpace, np.ndarray]:
     return cs, x.ravel()
 
 
-def _kernel_args(cs: CompiledSpace, x0: np.ndarray, cond: Conditions | None = None) -> tuple:
-    c = cond or Conditions.build([], cs.compartments)
+def _kernel_args(cs: CompiledSpace, x0: np.ndarray, cond: Stops | None = None) -> tuple:
+    c = cond or Stops.build([], cs.compartments)
     out = np.zeros((len(TIMES), len(x0)))
-    return (x0.copy(), 0.0, float(TIMES[-1]), *cs.kernel_arrays, *c.space_arrays, TIMES, out, 0)
+    return (x0.copy(), 0.0, float(TIMES[-1]), *cs.arrays, *c.spatial, TIMES, out, 0)
 
 
 def _fresh(args: tuple) -> tuple:
@@ -186,7 +186,7 @@ def test_nsm_steps_is_the_method_by_the_shared_helpers(case: str) -> None:
 def test_nsm_steps_stops_on_condition_and_on_budget() -> None:
     """A condition on totals over patches stops at the event that makes it true; a budget too."""
     cs, x0 = _lattice_case()
-    cond = Conditions.build([Condition.parse("E + Z > 5")], cs.compartments, LATTICE)
+    cond = Stops.build([Condition.parse("E + Z > 5")], cs.compartments, LATTICE)
     args = _kernel_args(cs, x0, cond)
     status, t, _i, n, c = nsm_steps(*args, 10**7, Generator(PCG64(2)))
     x = args[0].reshape(-1, cs.n_compartments)
@@ -210,7 +210,7 @@ def test_a_condition_in_a_region_counts_only_its_patches(kernel: str) -> None:
     """
     world = dataclasses.replace(LATTICE, regions={"corner": (2,)})
     cs, x0 = _lattice_case()
-    cond = Conditions.build([Condition.parse("Z >= 1 in corner")], cs.compartments, world)
+    cond = Stops.build([Condition.parse("Z >= 1 in corner")], cs.compartments, world)
     assert cond.masks.tolist() == [[0.0, 0.0, 1.0, 0.0, 0.0, 0.0]]
     stopped = 0
     for seed in range(10):
@@ -417,8 +417,8 @@ def test_space_ode_rhs_equals_py_func() -> None:
     cs, _ = _lattice_case()
     x = _state(cs, 4) + 0.25
     d1, d2 = np.empty_like(x), np.empty_like(x)
-    space_ode_rhs(x, *cs.kernel_arrays, d1)
-    space_ode_rhs.py_func(x, *cs.kernel_arrays, d2)
+    space_ode_rhs(x, *cs.arrays, d1)
+    space_ode_rhs.py_func(x, *cs.arrays, d2)
     np.testing.assert_array_equal(d1, d2)
 
 
@@ -516,7 +516,7 @@ def test_space_ode_rhs_conserves_people(model: str, coupling: float) -> None:
     cs = _space(model, world, dict.fromkeys(comps, 0.3), coupling)
     x = Generator(PCG64(11)).uniform(0.0, 50.0, size=world.n_patches * len(comps))
     d = np.empty_like(x)
-    space_ode_rhs(x, *cs.kernel_arrays, d)
+    space_ode_rhs(x, *cs.arrays, d)
     assert np.abs(d).max() > 1.0
     assert d.sum() == pytest.approx(0.0, abs=1e-9)
 
@@ -536,7 +536,7 @@ def test_space_ode_rhs_with_no_reactions_is_the_movement_flow() -> None:
     cs = _space("alemi", world, {"S": 0.1, "Z": 0.4}, 0.0, {"beta": 0.0, "kappa": 0.0})
     x = np.array([10.0, 4.0, 1.0, 20.0, 6.0, 2.0, 30.0, 8.0, 3.0])
     d = np.empty_like(x)
-    space_ode_rhs(x, *cs.kernel_arrays, d)
+    space_ode_rhs(x, *cs.arrays, d)
     X = x.reshape(3, 3)
     mob = np.array([0.1, 0.4, 0.0])
     want = np.zeros((3, 3))
@@ -557,7 +557,7 @@ def test_space_ode_rhs_coupled_reactions_by_hand() -> None:
     cs = _space("alemi", TWO, {}, c, {"beta": beta, "kappa": kappa})
     x = np.array([30.0, 5.0, 2.0, 10.0, 7.0, 1.0])
     d = np.empty_like(x)
-    space_ode_rhs(x, *cs.kernel_arrays, d)
+    space_ode_rhs(x, *cs.arrays, d)
     S, Z, N = x[[0, 3]], x[[1, 4]], x[[0, 3]] + x[[1, 4]] + x[[2, 5]]
     want = np.zeros((2, 3))
     for p, q in ((0, 1), (1, 0)):

@@ -10,8 +10,9 @@ import pytest
 import hyosan
 import hyosan.scenario
 from hyosan.errors import InputError
+from hyosan.scenario import set_names
 
-SMALL = hyosan.load_scenario("sir").with_overrides({"S": 300, "I": 5})
+SMALL = set_names(hyosan.load_scenario("sir"), {"S": 300, "I": 5})
 
 
 def test_same_seed_same_numbers_and_recorded_seed_reproduces() -> None:
@@ -61,7 +62,7 @@ def test_ode_gives_one_run_on_the_same_grid() -> None:
 
 def test_fractional_counts_refused_for_exact_engines() -> None:
     """Asking ssa to count 10.5 people is bad input that names the compartment."""
-    frac = hyosan.load_scenario("sir").replace(engine="ode").with_overrides({"I": 10.5})
+    frac = set_names(hyosan.load_scenario("sir").replace(engine="ode"), {"I": 10.5})
     with pytest.raises(InputError, match=r"initial\.I"):
         hyosan.simulate(frac, engine="ssa")
     assert hyosan.simulate(frac, engine="ode").counts[0, 0, 1] == 10.5

@@ -15,9 +15,21 @@ import pytest
 import hyosan
 from hyosan.engines import get_engine, run_path
 from hyosan.errors import InputError
-from hyosan.interventions import Camp, Intervention
-from hyosan.interventions.space import close_edges
+from hyosan.interventions import (
+    At,
+    Barricade,
+    Camp,
+    Cordon,
+    ExactDraws,
+    Intervention,
+    Lockdown,
+    Reopen,
+    RunState,
+    Setting,
+    Strike,
+)
 from hyosan.model import Model, builtin_model
+from hyosan.model.characters import Tags
 from hyosan.scenario import load_scenario_text
 from hyosan.space import Placement, Selection, World, WorldSetup
 from hyosan.space.graph import world_from_toml
@@ -78,7 +90,7 @@ def test_cordon_keeps_zombies_inside(engine: str) -> None:
     the cordon zombies reach the far cells (checked on the same seed).
     """
     setup = _zombies_in_first_cell(_line(4))
-    cordon = Intervention(at=(0.0,), cordon=Selection(patches=("r0c0", "r0c1")))
+    cordon = Intervention(At(0.0), (Cordon(Selection(patches=("r0c0", "r0c1"))),))
     x = _run(ALEMI, setup, (cordon,), engine=engine)
     outside = x[:, 2:, 1:]  # Z and R in r0c2, r0c3
     assert np.all(outside == 0.0)
@@ -92,7 +104,7 @@ def test_cordon_keeps_zombies_inside(engine: str) -> None:
 def test_cordon_later_fixes_each_side_from_then_on() -> None:
     """Cordon at t = 1 around r0c0, r0c1: before, people cross; from t = 1 each side is fixed."""
     setup = _zombies_in_first_cell(_line(4))
-    cordon = Intervention(at=(1.0,), cordon=Selection(patches=("r0c0", "r0c1")))
+    cordon = Intervention(At(1.0), (Cordon(Selection(patches=("r0c0", "r0c1"))),))
     x = _run(ALEMI, setup, (cordon,), seed=3)
     inside = x[:, :2].sum(axis=(1, 2))
     after = TIMES >= 1.0
@@ -111,12 +123,12 @@ def test_lockdown_stops_all_movement_in_the_region() -> None:
     """
     world = World.lattice(np.full((2, 3), 30.0))
     setup = WorldSetup(world, movement={"S": 4.0})
-    lock = Intervention(at=(0.0,), lockdown=Selection(patches=("r0c0", "r0c1")))
+    lock = Intervention(At(0.0), (Lockdown(Selection(patches=("r0c0", "r0c1"))),))
     x = _run(ALEMI, setup, (lock,))[:, :, 0]
     np.testing.assert_array_equal(x[:, :2], 30.0)
     assert x[:, 2:].sum(axis=1).tolist() == [120.0] * len(TIMES)
     assert np.ptp(x[:, 2]) > 0 and np.ptp(x[:, 4]) > 0
-    cordon = Intervention(at=(0.0,), cordon=Selection(patches=("r0c0", "r0c1")))
+    cordon = Intervention(At(0.0), (Cordon(Selection(patches=("r0c0", "r0c1"))),))
     y = _run(ALEMI, setup, (cordon,))[:, :, 0]
     assert np.ptp(y[:, 0]) > 0 and y[:, :2].sum(axis=1).tolist() == [60.0] * len(TIMES)
 
@@ -134,15 +146,22 @@ HOUSE = world_from_toml(
 )
 
 
-def test_close_edges_closes_the_right_edges() -> None:
+def test_edge_actions_close_the_right_edges() -> None:
     """Edge weights after each action on patch b of the house a - b - c - d."""
     pairs = [
         (HOUSE.patches[s], HOUSE.patches[d]) for s, d in zip(HOUSE.src, HOUSE.dst, strict=True)
     ]
 
+    kinds = {"cordon": Cordon, "lockdown": Lockdown, "barricade": Barricade, "reopen": Reopen}
+    sir = builtin_model("sir")
+    setting = Setting(sir.compartments, sir.zombies, Tags.none(sir), HOUSE)
+
     def closed(kind: str, patches: list[int], weight: np.ndarray | None = None) -> set:
         w = HOUSE.weight.copy() if weight is None else weight
-        close_edges(kind, np.array(patches), HOUSE, w)
+        state = RunState(np.zeros((HOUSE.n_patches, 3)), {}, setting, w)
+        where = Selection(patches=tuple(HOUSE.patches[p] for p in patches))
+        kinds[kind](where).apply(state, ExactDraws())
+        assert state.edges_changed
         return {pairs[e] for e in np.flatnonzero(w == 0.0)}
 
     b = [1]
@@ -163,8 +182,8 @@ def test_barricade_closes_only_closable_doors_and_reopen_restores() -> None:
     moves again.
     """
     setup = WorldSetup(HOUSE, movement={"S": 4.0})
-    shut = Intervention(at=(0.0,), barricade=Selection(patches=("b",)))
-    again = Intervention(at=(2.0,), reopen=Selection(patches=("b",)))
+    shut = Intervention(At(0.0), (Barricade(Selection(patches=("b",))),))
+    again = Intervention(At(2.0), (Reopen(Selection(patches=("b",))),))
     x = _run(ALEMI, setup, (shut, again), seed=1)[:, :, 0]
     before = TIMES < 2.0
     np.testing.assert_array_equal(x[before, 0], 20.0)
@@ -188,7 +207,7 @@ def test_strike_kills_everyone_in_the_region_and_nobody_else(engine: str) -> Non
     nothing changes (no reactions, no movement)."""
     world = World.lattice(np.zeros((2, 2)))
     x0 = _mixed(world, 5)
-    hit = Intervention(at=(1.0,), strike=Selection(patches=("r0c0", "r1c1")))
+    hit = Intervention(At(1.0), (Strike(Selection(patches=("r0c0", "r1c1"))),))
     x = _run(AOUAD, WorldSetup(world), (hit,), engine=engine, params=AOUAD_STILL, x0=x0)
     after, d = TIMES >= 1.0, AOUAD.compartments.index("D")
     for p in (0, 3):
@@ -204,7 +223,7 @@ def test_strike_with_the_outbreak_running_and_without_d() -> None:
     (SIR) loses the struck people from the model."""
     world = World.lattice(np.full((1, 2), 100.0))
     seeds = (Placement("Z", 3, Selection(patches=("r0c0",))),)
-    hit = Intervention(at=(1.0,), strike=Selection(patches=("r0c0",)))
+    hit = Intervention(At(1.0), (Strike(Selection(patches=("r0c0",))),))
     x = _run(AOUAD, WorldSetup(world, seeds=seeds), (hit,))
     d = AOUAD.compartments.index("D")
     assert x[TIMES >= 1.0, 0].sum(axis=1).tolist() == x[TIMES >= 1.0, 0, d].tolist()
@@ -237,7 +256,7 @@ def test_camp_screens_the_bitten_and_never_the_hybrids(engine: str, sensitivity:
     """
     world, x0 = _camp_world()
     camp = Camp(patches=Selection(), to="camp", sensitivity=sensitivity)
-    iv = Intervention(at=(1.0,), camp=camp)
+    iv = Intervention(At(1.0), (camp,))
     x = _run(AOUAD, WorldSetup(world), (iv,), engine=engine, params=AOUAD_STILL, x0=x0)
     caught = sensitivity == 1.0
     cell = [0.0, 5.0, 3.0, 2.0, 0.0, 1.0] if caught else [0.0, 0.0, 0.0, 2.0, 0.0, 1.0]
@@ -253,9 +272,7 @@ def test_camp_sends_the_caught_to_detected_to() -> None:
     """With ``detected_to = "D"`` the caught bitten die in their own cell."""
     world, x0 = _camp_world()
     camp = Camp(patches=Selection(patches=("r0c0",)), to="camp", sensitivity=1.0, detected_to="D")
-    x = _run(
-        AOUAD, WorldSetup(world), (Intervention(at=(1.0,), camp=camp),), params=AOUAD_STILL, x0=x0
-    )
+    x = _run(AOUAD, WorldSetup(world), (Intervention(At(1.0), (camp,)),), params=AOUAD_STILL, x0=x0)
     np.testing.assert_array_equal(x[-1, 0], [0.0, 0.0, 0.0, 2.0, 0.0, 9.0])
     np.testing.assert_array_equal(x[-1, 1], x0[1])  # not selected
     np.testing.assert_array_equal(x[-1, 2], [20.0, 0.0, 0.0, 0.0, 4.0, 0.0])
@@ -266,9 +283,7 @@ def test_camp_fraction_takes_a_binomial_share() -> None:
     world, x0 = _camp_world()
     x0[:2, 0] = 1000.0
     camp = Camp(patches=Selection(), to="camp", fraction=0.5, sensitivity=0.0)
-    x = _run(
-        AOUAD, WorldSetup(world), (Intervention(at=(1.0,), camp=camp),), params=AOUAD_STILL, x0=x0
-    )
+    x = _run(AOUAD, WorldSetup(world), (Intervention(At(1.0), (camp,)),), params=AOUAD_STILL, x0=x0)
     np.testing.assert_array_equal(x[-1].sum(axis=0), x0.sum(axis=0))
     # binomial(2000, 0.5): sd 22, 6 sd is 134
     assert abs(x[-1, 2, 0] - 1000.0) < 134 and 0 < x[-1, 2, 0] < 2000

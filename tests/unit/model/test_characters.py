@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from hyosan.engines import DirectSSA, OdeEngine, run_path
 from hyosan.engines._kernels.propensity import propensities
 from hyosan.errors import InputError
-from hyosan.interventions import Camp, Condition, Intervention, Remove
+from hyosan.interventions import (
+    At,
+    Camp,
+    Condition,
+    Impulse,
+    Intervention,
+    Remove,
+    SetParameters,
+    When,
+)
 from hyosan.model import CompiledModel, Model, Parameter, Reaction, builtin_model, compile_model
 from hyosan.model.characters import (
     Tags,
-    copy_of,
-    dead_of,
     expand_compartments,
-    expand_interventions,
     expand_movement,
     place_characters,
     tag_model,
@@ -204,10 +208,12 @@ def test_compartments_with_the_tag_are_refused() -> None:
     assert tag_model(m, []) is m
 
 
-def test_copy_of_and_dead_of_follow_the_owner() -> None:
+def test_copy_index_follows_the_owner() -> None:
     """A tagged compartment's copy is its owner's; untagged ones go to the base copy."""
-    comps = tag_model(AOUAD, ["On_jo", "Nam_ra"]).compartments
-    dead = dead_of(comps)
+    tags = Tags.of(AOUAD, ["On_jo", "Nam_ra"])
+    comps = tags.compartments
+    assert comps == tag_model(AOUAD, ["On_jo", "Nam_ra"]).compartments
+    dead = tags.copy_index("D")
     assert [comps[i] for i in dead[[0, 3, 6, 9, 17]]] == [
         "D",
         "D",
@@ -215,8 +221,9 @@ def test_copy_of_and_dead_of_follow_the_owner() -> None:
         "D__On_jo",
         "D__Nam_ra",
     ]
-    assert (copy_of(("S", "Z"), "D") == -1).all()
-    assert [comps[i] for i in copy_of(comps, "Ez")[[1, 7]]] == ["Ez", "Ez__On_jo"]
+    assert (Tags.none(builtin_model("sir")).copy_index("D") == -1).all()
+    assert [comps[i] for i in tags.copy_index("Ez")[[1, 7]]] == ["Ez", "Ez__On_jo"]
+    assert tags.tagged.tolist() == [False] * 6 + [True] * 12
 
 
 def test_interventions_expand_over_the_copies() -> None:
@@ -224,14 +231,18 @@ def test_interventions_expand_over_the_copies() -> None:
     camps list the copies in move and screen (defaults made explicit)."""
     tags = Tags.of(AOUAD, ["A", "B"])
     iv = Intervention(
-        when=Condition.parse("Z + H >= 10"),
-        remove=(Remove("Z", 0.5, "D"), Remove("S", 0.1)),
-        set={"alpha": 1.0},
-        camp=Camp(Selection(), "camp", detected_to="D"),
+        When(Condition.parse("Z + H >= 10")),
+        (
+            SetParameters({"alpha": 1.0}),
+            Remove((Impulse("Z", 0.5, "D"), Impulse("S", 0.1))),
+            Camp(Selection(), "camp", detected_to="D"),
+        ),
     )
-    (out,) = expand_interventions([iv], tags)
-    assert out.set == {"alpha": 1.0} and out.camp is not None and out.when is not None
-    assert [(r.compartment, r.to) for r in out.remove] == [
+    out = iv.for_characters(tags)
+    setting, remove, camp = out.actions
+    assert setting == SetParameters({"alpha": 1.0}) and isinstance(camp, Camp)
+    assert isinstance(remove, Remove) and isinstance(out.trigger, When)
+    assert [(r.compartment, r.to) for r in remove.impulses] == [
         ("Z", "D"),
         ("Z__A", "D__A"),
         ("Z__B", "D__B"),
@@ -239,12 +250,13 @@ def test_interventions_expand_over_the_copies() -> None:
         ("S__A", None),
         ("S__B", None),
     ]
-    assert out.when.compartments == ("Z", "H", "Z__A", "H__A", "Z__B", "H__B")
-    assert out.camp.move == expand_compartments(("S", "E", "Ez", "H"), ["A", "B"])
-    assert out.camp.screen == ("E", "Ez", "E__A", "Ez__A", "E__B", "Ez__B")
-    assert out.camp.detected_to == "D"
-    replace(out, camp=None).check(tags.compartments, AOUAD.parameter_names)
-    assert expand_movement({"Z": 0.5}, tags) == {"Z": 0.5, "Z__A": 0.5, "Z__B": 0.5}
+    assert out.trigger.when.compartments == ("Z", "H", "Z__A", "H__A", "Z__B", "H__B")
+    assert camp.move == expand_compartments(("S", "E", "Ez", "H"), ["A", "B"])
+    assert camp.screen == ("E", "Ez", "E__A", "Ez__A", "E__B", "Ez__B")
+    assert camp.detected_to == "D"
+    tagged_model = tag_model(AOUAD, ["A", "B"])
+    Intervention(out.trigger, (setting, remove)).check(tagged_model, None)
+    assert expand_movement({"Z": 0.5}, ["A", "B"]) == {"Z": 0.5, "Z__A": 0.5, "Z__B": 0.5}
 
 
 def test_place_characters_takes_them_out_of_the_base_counts() -> None:
@@ -273,8 +285,10 @@ def test_a_run_moves_characters_with_the_interventions() -> None:
     x0 = place_characters([30.0, 0, 0, 1, 0, 0], tags, {"On_jo": "S"})
     times = np.array([0.0, 0.5, 2.0])
     still = {**AOUAD.defaults, "beta": 0.0}
-    ivs = expand_interventions([Intervention(at=(1.0,), remove=(Remove("S", 1.0, "D"),))], tags)
-    out, _ = run_path(model, still, x0, times, ivs, DirectSSA(), np.random.default_rng(1))
+    cull = Intervention(At(1.0), (Remove((Impulse("S", 1.0, "D"),)),))
+    ivs = [cull.for_characters(tags)]
+    rng = np.random.default_rng(1)
+    out, _ = run_path(model, still, x0, times, ivs, DirectSSA(), rng, tags=tags)
     assert tags.states(out)[:, 0].tolist() == [0, 0, AOUAD.compartments.index("D")]
     assert tags.fold(out)[-1, 0] == 0.0
     params = {**AOUAD.defaults, "beta": 0.5}

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from hyosan.interventions import Condition, Intervention, Remove
+from hyosan.interventions import (
+    At,
+    Condition,
+    Impulse,
+    Intervention,
+    Remove,
+    SetParameters,
+    When,
+)
 from hyosan.model import Model, Parameter, Reaction, builtin_model
 from hyosan.scenario import (
     BUILTIN_SCENARIOS,
@@ -107,9 +115,11 @@ def test_interventions_written_and_read_back() -> None:
     the round trip, including a condition threshold that ``str`` would round."""
     base = load_scenario("munz-basic")
     ivs = (
-        Intervention(at=(5.0,), set={"alpha": 0.01}, name="awareness"),
-        Intervention(at=(2.5, 5.0), remove=(Remove("Z", 0.5, "R"), Remove("S", 0.25))),
-        Intervention(when=Condition(("Z", "R"), ">=", 1234567.891), set={"beta": 0.0}),
+        Intervention(At(5.0), (SetParameters({"alpha": 0.01}),), name="awareness"),
+        Intervention(At((2.5, 5.0)), (Remove((Impulse("Z", 0.5, "R"), Impulse("S", 0.25))),)),
+        Intervention(
+            When(Condition(("Z", "R"), ">=", 1234567.891)), (SetParameters({"beta": 0.0}),)
+        ),
     )
     s = base.replace(interventions=ivs)
     text = scenario_to_toml(s)

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from hyosan.errors import InputError
-from hyosan.interventions import Condition, Intervention, Remove
+from hyosan.interventions import (
+    At,
+    Condition,
+    Impulse,
+    Intervention,
+    Remove,
+    SetParameters,
+    When,
+)
 from hyosan.model import BUILTIN_MODELS, RateLaw, builtin_model
 from hyosan.scenario import (
     BUILTIN_SCENARIOS,
@@ -152,8 +160,9 @@ def test_school_scenario() -> None:
     assert (s.time.end, s.time.unit, s.runs) == (48.0, "hour", 100)
     assert (s.initial["S"], s.initial["E"], sum(s.initial.values())) == (999, 1, 1000)
     (iv,) = s.interventions
-    assert iv.name and len(iv.at) == 1 and 0 < iv.at[0] < s.time.end
-    assert iv.set["alpha"] > s.parameters["alpha"]
+    assert iv.name and len(iv.trigger.times) == 1 and 0 < iv.trigger.times[0] < s.time.end
+    (action,) = iv.actions
+    assert isinstance(action, SetParameters) and action.values["alpha"] > s.parameters["alpha"]
 
 
 def test_list_scenarios_gives_descriptions() -> None:
@@ -225,9 +234,9 @@ set = { beta = 0 }
     )
     s = load_scenario(write(tmp_path, text, "x.toml"))
     assert s.interventions == (
-        Intervention(at=(5.0,), set={"alpha": 0.01}, name="awareness"),
-        Intervention(at=(2.5, 5.0), remove=(Remove("Z", 0.5, "R"), Remove("S", 0.1))),
-        Intervention(when=Condition(("Z", "R"), ">", 1000.0), set={"beta": 0}),
+        Intervention(At(5.0), (SetParameters({"alpha": 0.01}),), name="awareness"),
+        Intervention(At((2.5, 5.0)), (Remove((Impulse("Z", 0.5, "R"), Impulse("S", 0.1))),)),
+        Intervention(When(Condition(("Z", "R"), ">", 1000.0)), (SetParameters({"beta": 0}),)),
     )
 
 

@@ -9,13 +9,12 @@ from hyosan.engines._kernels.nsm import nsm_steps
 from hyosan.engines._kernels.propensity import ode_rhs, propensities
 from hyosan.engines._kernels.space import space_ode_rhs
 from hyosan.engines._kernels.spacetau import space_tau_run
-from hyosan.engines._kernels.status import BUDGET, CONDITION, NEGATIVE, REACHED
+from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED
 from hyosan.engines._kernels.tauleap import select_tau, tau_leap_run
 
 __all__ = [
     "BUDGET",
     "CONDITION",
-    "NEGATIVE",
     "REACHED",
     "nsm_steps",
     "ode_rhs",

@@ -1,4 +1,4 @@
-"""Status codes the kernels return; the Python driver turns them into actions."""
+"""Status codes the kernels return; :class:`hyosan.engines.Status` gives each its meaning."""
 
 REACHED = 0
 """The segment reached its stop time."""
@@ -6,5 +6,3 @@ CONDITION = 1
 """A stop condition became true; its index is returned with the status."""
 BUDGET = 2
 """The event budget of this call ran out; call again to go on."""
-NEGATIVE = 3
-"""A count would have gone negative (a bug or an impossible model)."""
