@@ -1,44 +1,27 @@
-"""The ``hyosan`` commands: list, run, validate, plot (DESIGN.md's contract)."""
+"""The ``hyosan`` commands list, run, validate and plot (DESIGN.md's contract).
+
+:mod:`hyosan.cli.main` puts them on the app, with ``hyosan sweep``
+(:mod:`hyosan.cli.sweep`).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import math
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from hyosan.cli.main import guarded
+from hyosan.cli.options import prepare
 from hyosan.cli.progress import LazyProgress
-from hyosan.errors import InputError
+from hyosan.cli.shared import ScenarioArg, check_out, err, guarded, out, say_compiling, writing
 
 if TYPE_CHECKING:
     from hyosan.results import Result
-    from hyosan.scenario import Scenario
 
-__all__ = ["app"]
-
-app = typer.Typer(
-    name="hyosan",
-    help="Zombie outbreaks from a classroom to a continent.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True)
-
-ScenarioArg = Annotated[
-    str, typer.Argument(help="A scenario .toml file or the name of a built-in scenario.")
-]
+__all__ = ["list_", "plot", "run", "validate"]
 
 
-@app.command("list")
 @guarded
 def list_() -> None:
     """List the built-in models and scenarios."""
@@ -61,12 +44,11 @@ def list_() -> None:
     out.print(table)
 
 
-@app.command()
 @guarded
 def run(
     scenario: ScenarioArg,
     engine: Annotated[str | None, typer.Option(help="ode, ssa or tau.")] = None,
-    # --seed, --runs and --t-end are read by _prepare, so that a bad value gets
+    # --seed, --runs and --t-end are read by prepare, so that a bad value gets
     # the same one-line message as any other bad input.
     seed: Annotated[
         str | None, typer.Option(metavar="N", help="Seed of the random numbers.")
@@ -89,19 +71,22 @@ def run(
     from hyosan.ensemble import simulate
     from hyosan.results import summarize
 
-    sc = _prepare(scenario, engine, seed, runs, t_end, set_ or [])
+    sc = prepare(scenario, engine, seed, runs, t_end, set_ or [])
     if out_dir is not None:
-        _check_out(out_dir)
+        check_out(out_dir)
     n_runs = sc.runs if sc.engine != "ode" else 1
-    _say_if_compiling(sc)
     with LazyProgress(err, total=n_runs * sc.time.end, label=f"{sc.name} ({sc.engine})") as bar:
-        result = simulate(sc, progress=lambda i, t, _e: bar.update(i * sc.time.end + t))
+        result = simulate(
+            sc,
+            progress=lambda i, t, _e: bar.update(i * sc.time.end + t),
+            compiling=say_compiling,
+        )
     summary = summarize(result)
     _print_summary(summary)
     _print_characters(result)
     if out_dir is not None:
         from hyosan.io import save_result
-        from hyosan.results.story import story
+        from hyosan.io.story import story
 
         with writing(out_dir, "the results"):
             path = save_result(result, out_dir, texts={"story.md": story(result, sc)})
@@ -109,7 +94,6 @@ def run(
         out.print(f"wrote [bold]{path}[/]: {files}")
 
 
-@app.command()
 @guarded
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file and say what it describes; run nothing."""
@@ -135,20 +119,6 @@ def validate(scenario: ScenarioArg) -> None:
         out.print(f"    characters: {who}; {len(sc.milestones)} milestone(s) for story.md")
 
 
-@contextlib.contextmanager
-def writing(out_dir: Path, what: str) -> Iterator[None]:
-    """Turn a failure to write into ``out_dir`` into bad input on ``--out``."""
-    try:
-        yield
-    except OSError as e:
-        raise InputError(
-            f"cannot write {what}: {e.strerror or e}",
-            source="--out",
-            value=str(out_dir),
-            allowed="a folder you can write to",
-        ) from None
-
-
 def _print_characters(result: Result) -> None:
     """The characters' survival, as a table, when the scenario follows any."""
     from hyosan.results.tracks import has_characters, survival
@@ -172,7 +142,6 @@ def _gib(n_bytes: float) -> str:
     return f"{n_bytes / 2**30:.2f} GiB" if n_bytes >= 2**28 else f"{n_bytes / 2**20:.0f} MiB"
 
 
-@app.command()
 @guarded
 def plot(
     directory: Annotated[Path, typer.Argument(help="A folder written by `hyosan run --out`.")],
@@ -188,142 +157,6 @@ def plot(
         out.print("drawing the map and the animation of the first run ...")
         for path in save_map_plots(result, directory):
             out.print(f"wrote [bold]{path}[/]")
-
-
-def _check_out(out_dir: Path) -> None:
-    """Refuse an --out that cannot become a result folder before anything runs."""
-    for folder in (out_dir, *out_dir.absolute().parents):
-        if not folder.exists():
-            continue
-        if not folder.is_dir():
-            raise InputError(
-                "not a folder" if folder == out_dir else f"{folder} is a file, not a folder",
-                source="--out",
-                value=str(out_dir),
-                allowed="a folder (created if missing)",
-            )
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise InputError(
-                f"cannot write in {folder}",
-                source="--out",
-                value=str(out_dir),
-                allowed="a folder you can write to",
-            )
-        return
-
-
-def _prepare(
-    source: str,
-    engine: str | None,
-    seed_text: str | None,
-    runs_text: str | None,
-    t_end_text: str | None,
-    sets: list[str],
-) -> Scenario:
-    from hyosan.scenario import ENGINES, load_scenario
-
-    sc = load_scenario(source)
-    if engine is not None and engine not in ENGINES:
-        raise InputError(
-            "unknown engine", source="--engine", value=engine, allowed=", ".join(ENGINES)
-        )
-    runs = _parse_int(runs_text, "--runs", "at least one run", "an integer >= 1", low=1)
-    seed = _parse_int(
-        seed_text,
-        "--seed",
-        "a seed is a whole number from 0 to 2**63 - 1",
-        "an integer from 0 to 9223372036854775807",
-        low=0,
-        high=2**63 - 1,
-    )
-    t_end = _parse_float(t_end_text, "--t-end")
-    if t_end is not None and not (0 < t_end < math.inf):
-        raise InputError(
-            "the end time must be positive", source="--t-end", value=t_end, allowed="a number > 0"
-        )
-    overrides = dict(_parse_set(s) for s in sets)
-    if overrides:
-        # --set S=0.5 is fine with --engine ode even when the scenario asks for
-        # ssa (whose counts are whole): check the overrides with the engine that runs.
-        base = sc.replace(engine="ode") if engine == "ode" else sc
-        sc = base.with_overrides(overrides)
-    changes: dict[str, object] = {}
-    if engine is not None:
-        changes["engine"] = engine
-    if seed is not None:
-        changes["seed"] = seed
-    if runs is not None:
-        changes["runs"] = runs
-    if t_end is not None:
-        changes["time"] = type(sc.time)(end=t_end, points=sc.time.points, unit=sc.time.unit)
-    if changes:
-        try:
-            sc = sc.replace(**changes)
-        except InputError as e:
-            raise InputError(
-                e.problem,
-                source=f"{source} with the options given",
-                key=e.key,
-                value=e.value,
-                allowed=e.allowed,
-            ) from None
-    return sc
-
-
-def _parse_int(
-    text: str | None, option: str, problem: str, allowed: str, *, low: int, high: int | None = None
-) -> int | None:
-    """``--runs 3``: a whole number from ``low`` to ``high``, or None when the option is absent."""
-    if text is None:
-        return None
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InputError("not a whole number", source=option, value=text, allowed=allowed) from None
-    if value < low or (high is not None and value > high):
-        raise InputError(problem, source=option, value=value, allowed=allowed)
-    return value
-
-
-def _parse_float(text: str | None, option: str) -> float | None:
-    """``--t-end 5``: a number, or None when the option is absent."""
-    if text is None:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(
-            "not a number", source=option, value=text, allowed="a number > 0, e.g. 10 or 2.5"
-        ) from None
-
-
-def _say_if_compiling(sc: Scenario) -> None:
-    from hyosan.engines import get_engine
-    from hyosan.engines.compile_cache import needs_compiling
-    from hyosan.model import compile_model
-
-    engine = sc.engine
-    model = compile_model(sc.model, sc.parameters) if sc.world is None else None
-    if needs_compiling(get_engine(engine), model, in_space=sc.world is not None):
-        err.print(
-            f"compiling the {engine} kernel: the first run on this machine takes 10 to 30 s "
-            "longer; later runs load it from the cache"
-        )
-
-
-def _parse_set(text: str) -> tuple[str, float]:
-    name, sep, value = text.partition("=")
-    try:
-        if not sep or not name.strip():
-            raise ValueError
-        return name.strip(), float(value)
-    except ValueError:
-        raise InputError(
-            "cannot read this override",
-            source="--set",
-            value=text,
-            allowed="NAME=NUMBER, e.g. --set beta=2.5 or --set Z=10",
-        ) from None
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

@@ -1,53 +1,35 @@
-"""Entry point: run the typer app and turn errors into exit codes.
+"""Entry point: the typer app with every command on it, and its exit status.
 
-Exit status 0 done, 2 bad input (one message naming the file, the key, the
-value and what is allowed), 1 a fault of ours (a one-line summary, then the
-traceback). Every command is wrapped by :func:`guarded`; the parser's own
-usage errors (an unknown option, a missing argument) are caught by :func:`main`
-and printed the same way, as one ``hyosan: error:`` line with exit status 2.
+Each command turns its own errors into an exit status
+(:func:`hyosan.cli.shared.guarded`: 0 done, 2 bad input with one message, 1 a
+fault of ours with a one-line summary first); :func:`main` does the same for
+the parser's usage errors (an unknown option, a missing argument): one
+``hyosan: error:`` line and exit status 2.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
-import traceback
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
 
 import typer
 
-from hyosan.errors import InputError
+from hyosan.cli import commands
+from hyosan.cli.sweep import sweep
 
-__all__ = ["guarded", "main"]
+__all__ = ["app", "main"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def guarded(command: Callable[P, R]) -> Callable[P, R]:
-    """Wrap a command: bad input exits 2 with one message, a bug exits 1 with a summary first."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except InputError as err:
-            print(f"hyosan: error: {err}", file=sys.stderr)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            print("hyosan: interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
-        except Exception as err:  # a fault of ours: summary first, then the traceback
-            print(
-                "hyosan: internal error (a bug in hyosan; please report it): "
-                f"{type(err).__name__}: {err}",
-                file=sys.stderr,
-            )
-            traceback.print_exc()
-            raise typer.Exit(1) from None
-
-    return wrapper
+app = typer.Typer(
+    name="hyosan",
+    help="Zombie outbreaks from a classroom to a continent.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("list")(commands.list_)
+app.command()(commands.run)
+app.command()(commands.validate)
+app.command()(commands.plot)
+app.command("sweep")(sweep)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +37,6 @@ def main(argv: list[str] | None = None) -> int:
 
     The console script wraps it as ``sys.exit(main())``.
     """
-    import hyosan.cli.sweep  # noqa: F401  (registers `hyosan sweep` on the app)
-    from hyosan.cli.commands import app
-
     try:
         done = app(args=argv, prog_name="hyosan", standalone_mode=False)
     except typer.TyperException as err:

@@ -1,6 +1,8 @@
 """``hyosan sweep``: an ensemble at every point of a grid over scenario keys.
 
-Importing this module registers the command on :data:`hyosan.cli.commands.app`.
+It prints the table and, with ``--out``, writes ``sweep.csv`` and ``sweep.md``
+(:mod:`hyosan.io.sweep`) and ``sweep.png`` (:mod:`hyosan.viz.sweep`).
+:mod:`hyosan.cli.main` puts it on the app.
 """
 
 from __future__ import annotations
@@ -11,22 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hyosan.cli.commands import (
-    ScenarioArg,
-    _check_out,
-    _prepare,
-    _say_if_compiling,
-    app,
-    out,
-    writing,
-)
-from hyosan.cli.commands import err as err_console
-from hyosan.cli.main import guarded
+from hyosan.cli.options import prepare
 from hyosan.cli.progress import LazyProgress
+from hyosan.cli.shared import ScenarioArg, check_out, err, guarded, out, say_compiling, writing
 from hyosan.errors import InputError
 
 if TYPE_CHECKING:
-    from hyosan.ensemble.sweep import Axis
+    from hyosan.ensemble.sweep import Axis, SweepTable
+    from hyosan.scenario import Scenario
 
 __all__ = ["sweep"]
 
@@ -34,68 +28,74 @@ _VARY_HELP = (
     "KEY=V1,V2,..., e.g. --vary parameters.beta_h=0.005,0.02 --vary world.seed[0].count=1,3"
 )
 
+Vary = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="KEY=V1,V2,...",
+        help="A scenario key (dotted, as in its TOML file) and its values; repeat for a "
+        "grid. Default: the axes of the scenario's sweep table.",
+    ),
+]
+Outbreak = Annotated[
+    str | None,
+    typer.Option(
+        metavar="CONDITION",
+        help='What counts as an outbreak, e.g. "Z >= 10"; default: the sweep table\'s.',
+    ),
+]
+Runs = Annotated[str | None, typer.Option(metavar="N", help="Runs per grid point.")]
+Seed = Annotated[str | None, typer.Option(metavar="N", help="Seed of the sweep.")]
+Common = Annotated[
+    bool | None,
+    typer.Option(
+        "--common-random-numbers/--independent-points",
+        help="Run every grid point from the same seed, so that points differ only where "
+        "their keys do; default: the sweep table's common_random_numbers, else independent.",
+    ),
+]
+OutDir = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write sweep.csv, sweep.md and sweep.png into this new folder."),
+]
 
-@app.command("sweep")
+
 @guarded
 def sweep(
     scenario: ScenarioArg,
-    vary: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="KEY=V1,V2,...",
-            help="A scenario key (dotted, as in its TOML file) and its values; repeat for a "
-            "grid. Default: the axes of the scenario's sweep table.",
-        ),
-    ] = None,
-    outbreak: Annotated[
-        str | None,
-        typer.Option(
-            metavar="CONDITION",
-            help='What counts as an outbreak, e.g. "Z >= 10"; default: the sweep table\'s.',
-        ),
-    ] = None,
-    runs: Annotated[str | None, typer.Option(metavar="N", help="Runs per grid point.")] = None,
-    seed: Annotated[str | None, typer.Option(metavar="N", help="Seed of the sweep.")] = None,
-    out_dir: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write sweep.csv, sweep.md and sweep.png into this new folder."),
-    ] = None,
+    vary: Vary = None,
+    outbreak: Outbreak = None,
+    runs: Runs = None,
+    seed: Seed = None,
+    common_random_numbers: Common = None,
+    out_dir: OutDir = None,
 ) -> None:
     """Run an ensemble at every point of a grid of scenario keys; print and write its table."""
     from hyosan.ensemble.sweep import sweep as run_sweep
-    from hyosan.ensemble.sweep import sweep_from_table
     from hyosan.io.sweep import sweep_markdown, write_sweep
+    from hyosan.viz.sweep import save_sweep_plots
 
-    sc = _prepare(scenario, None, seed, runs, None, [])
-    if runs is None and sc.sweep is not None and isinstance(sc.sweep.get("runs"), int):
-        sc = sc.replace(runs=sc.sweep["runs"])  # [sweep] runs, checked below
-    axes: tuple[Axis, ...] = tuple(_parse_vary(text) for text in vary or [])
-    table_outbreak = None
-    if sc.sweep is not None:
-        try:
-            table_axes, table_outbreak = sweep_from_table(sc.sweep)
-        except InputError as e:
-            raise e.at(sc.source) from None
-        axes = axes or table_axes
+    sc = prepare(scenario, None, seed, runs, None, [])
+    table = _table(sc)
+    if runs is None and table.runs is not None:
+        sc = sc.replace(runs=table.runs)
+    axes = tuple(_parse_vary(text) for text in vary or []) or table.axes
     if not axes:
         raise InputError("nothing to vary", source="--vary", allowed=_VARY_HELP)
     if out_dir is not None:
-        _check_out(out_dir)
-        if out_dir.is_dir() and any(out_dir.iterdir()):
-            raise InputError(
-                "this folder is not empty",
-                source="--out",
-                value=str(out_dir),
-                allowed="a new or empty folder (a sweep never writes over files)",
-            )
-    _say_if_compiling(sc)
-    with LazyProgress(err_console, total=1.0, label=f"sweep of {sc.name}") as bar:
+        check_out(out_dir, empty=True)
+    with LazyProgress(err, total=1.0, label=f"sweep of {sc.name}") as bar:
         try:
             frame = run_sweep(
                 sc,
                 axes,
-                outbreak=outbreak if outbreak is not None else table_outbreak,
+                outbreak=outbreak if outbreak is not None else table.outbreak,
+                common_random_numbers=(
+                    common_random_numbers
+                    if common_random_numbers is not None
+                    else table.common_random_numbers
+                ),
                 progress=lambda done, total: bar.update(done / total),
+                compiling=say_compiling,
             )
         except InputError as e:
             given = {"sweep.vary": bool(vary), "sweep.outbreak": outbreak is not None}
@@ -104,8 +104,22 @@ def sweep(
     print(sweep_markdown(frame, title=title), end="")
     if out_dir is not None:
         with writing(out_dir, "the sweep"):
+            # the picture first: one that cannot be drawn leaves the folder as it was
+            save_sweep_plots(frame, out_dir, title=title)
             write_sweep(frame, out_dir, title=title)
         out.print(f"wrote [bold]{out_dir}[/]: sweep.csv, sweep.md, sweep.png")
+
+
+def _table(sc: Scenario) -> SweepTable:
+    """The scenario's ``[sweep]`` table, read (empty when it has none)."""
+    from hyosan.ensemble.sweep import SweepTable, sweep_from_table
+
+    if sc.sweep is None:
+        return SweepTable(())
+    try:
+        return sweep_from_table(sc.sweep)
+    except InputError as e:
+        raise e.at(sc.source) from None
 
 
 def _on_option(e: InputError, given: dict[str, bool]) -> InputError:

@@ -1,21 +1,30 @@
-"""The files of a sweep: ``sweep.csv``, ``sweep.md`` (a table with standard errors), ``sweep.png``.
+"""The table of a sweep as files: ``sweep.csv``, and ``sweep.md`` (a table with standard errors).
 
-See :func:`hyosan.ensemble.sweep.sweep` for the table's columns.
+Its picture, ``sweep.png``, is drawn by :mod:`hyosan.viz.sweep`; the command
+line writes all three. See :func:`hyosan.ensemble.sweep.sweep` for the
+table's columns.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from hyosan._files import write_text
 from hyosan.errors import InputError
 
-__all__ = ["cell_text", "sweep_columns", "sweep_label", "sweep_markdown", "write_sweep"]
+__all__ = [
+    "cell_text",
+    "sweep_columns",
+    "sweep_label",
+    "sweep_markdown",
+    "sweep_title",
+    "write_sweep",
+]
 
 _LABELS = {"p_outbreak": "P(outbreak)", "outbreak_size": "outbreak size"}
 
@@ -23,24 +32,24 @@ _LABELS = {"p_outbreak": "P(outbreak)", "outbreak_size": "outbreak size"}
 def write_sweep(
     frame: pd.DataFrame, out_dir: str | os.PathLike[str], *, title: str | None = None
 ) -> tuple[Path, ...]:
-    """Write ``sweep.csv``, ``sweep.md`` and ``sweep.png`` (see :func:`sweep`) into ``out_dir``.
+    """Write ``sweep.csv`` and ``sweep.md`` into ``out_dir`` (made if need be); return their paths.
 
-    All three are made in memory first; each is then written under a temporary
-    name in ``out_dir`` and moved into place with :func:`os.replace`, so none
-    is ever left half-written. Returns their paths.
+    Both are made in memory first, so a table that cannot be written out
+    writes nothing; each is then written whole or not at all
+    (:func:`hyosan._files.write_text`).
     """
-    from hyosan.viz.sweep import sweep_png
-
-    axes, outcomes = sweep_columns(frame)
-    title = title or f"sweep of {frame.attrs.get('scenario') or 'a scenario'}"
-    files = {
-        "sweep.csv": frame.to_csv(index=False).encode(),
-        "sweep.md": sweep_markdown(frame, title=title).encode(),
-        "sweep.png": sweep_png(frame, axes, outcomes, title),
+    texts = {
+        "sweep.csv": frame.to_csv(index=False),
+        "sweep.md": sweep_markdown(frame, title=sweep_title(frame, title)),
     }
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    return tuple(_write_atomic(folder / name, data) for name, data in files.items())
+    return tuple(write_text(folder / name, text) for name, text in texts.items())
+
+
+def sweep_title(frame: pd.DataFrame, title: str | None = None) -> str:
+    """``title``, or ``"sweep of NAME"`` with the scenario's name kept in ``attrs``."""
+    return title or f"sweep of {frame.attrs.get('scenario') or 'a scenario'}"
 
 
 def sweep_markdown(frame: pd.DataFrame, *, title: str | None = None) -> str:
@@ -92,6 +101,7 @@ def sweep_label(frame: pd.DataFrame, column: str) -> str:
 
 
 def cell_text(value: Any) -> str:
+    """A grid value as written in a cell: ``0.02``, ``ssa``; a ``|`` escaped for markdown."""
     return (f"{value:g}" if isinstance(value, float) else str(value)).replace("|", "\\|")
 
 
@@ -103,15 +113,3 @@ def _pm(mean: float, se: float) -> str:
         return f"{mean:.4g}"
     d = max(0, 1 - math.floor(math.log10(se)))
     return f"{mean:.{d}f} ± {se:.{d}f}"
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -11,19 +11,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hyosan._typing import BoolArray, FloatArray, IntArray
+from hyosan.viz._colours import BLUE, VERMILLION
+from hyosan.viz._space import Space
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from hyosan.viz.maps import _Space
-
-_BLUE, _VERMILLION = "#0072B2", "#D55E00"  # Okabe & Ito
 _LABELLED_PATCHES = 40  # graph worlds with fewer patches get their names written
 _SMALLEST = 0.15  # the smallest pie's radius, as a share of the largest: a lone zombie shows
 _MAP_KINDS = frozenset({"district", "cell"})  # places on a map, never in a building
 
 
-def _draw_graph(ax: Axes, space: _Space) -> _Graph:
+def _draw_graph(ax: Axes, space: Space) -> _Graph:
     """Doors as grey lines, a pie per patch; a building inside a map gets a scale of its own.
 
     A world of districts that holds a building room by room (the city of Hyosan
@@ -54,7 +53,7 @@ def _draw_graph(ax: Axes, space: _Space) -> _Graph:
     return _Graph(pies)
 
 
-def _in_buildings(space: _Space) -> BoolArray:
+def _in_buildings(space: Space) -> BoolArray:
     """Patches in a building: of a kind other than district or cell, with a door to another.
 
     A lone gate or camp among districts (an army checkpoint, a quarantine camp)
@@ -72,7 +71,7 @@ def _in_buildings(space: _Space) -> BoolArray:
     return inside if 0 < inside.sum() < n else np.zeros(n, dtype=bool)
 
 
-def _components(space: _Space, inside: BoolArray) -> list[IntArray]:
+def _components(space: Space, inside: BoolArray) -> list[IntArray]:
     """The buildings: groups of ``inside`` patches joined by doors between them."""
     label = np.where(inside, np.arange(inside.size), -1)
     both = inside[space.src] & inside[space.dst]
@@ -145,7 +144,7 @@ def _spacing(x: FloatArray, y: FloatArray) -> float:
 class _Pies:
     """A pie per patch: area for the people there, a vermillion slice for the zombies."""
 
-    def __init__(self, ax: Axes, space: _Space, which: IntArray, radius: float, km: bool):
+    def __init__(self, ax: Axes, space: Space, which: IntArray, radius: float, km: bool):
         from matplotlib.patches import Wedge
 
         self.humans = space.humans[:, which]
@@ -161,7 +160,7 @@ class _Pies:
             centre = (space.x[i] / scale, space.y[i] / scale)
             human, zombie = (
                 Wedge(centre, radius, 90, 450, fc=c, ec="white", lw=0.6, zorder=4)
-                for c in (_BLUE, _VERMILLION)
+                for c in (BLUE, VERMILLION)
             )
             ax.add_patch(human)
             ax.add_patch(zombie)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hyosan.io.story import compartment_word, typical_run
 from hyosan.results import Result
-from hyosan.results.story import compartment_word, typical_run
 from hyosan.results.tracks import has_characters, survival
-from hyosan.viz.timeseries import save_figure
+from hyosan.viz._figures import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

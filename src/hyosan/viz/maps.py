@@ -1,15 +1,16 @@
 """Outbreaks in space: a map of one time point, and an animation over a run.
 
 A raster world (the cells of a population map) is drawn as two images on its
-grid: humans in light-to-dark blue, zombies over them in vermillion, both on a
-log scale, zombies clear where there are none. A graph world (rooms joined by
-doors, camps, districts) is drawn as its movement graph with a pie at each
-patch: the pie's area counts the people there, its vermillion slice is the
-share of zombies. Patches off the grid of a raster world (a quarantine camp)
-are drawn as pies too. Colours are Okabe & Ito's (2008), distinct under the
-common colour blindnesses. Every picture of a run shares one colour scale and
-one pie scale, those of the whole run, so a map compares with the frames of the
-animation and the frames with each other.
+grid (:mod:`hyosan.viz._grid`): humans in light-to-dark blue, zombies over them
+in vermillion, both on a log scale, zombies clear where there are none. A graph
+world (rooms joined by doors, camps, districts) is drawn as its movement graph
+with a pie at each patch (:mod:`hyosan.viz._pies`): the pie's area counts the
+people there, its vermillion slice is the share of zombies. Patches off the
+grid of a raster world (a quarantine camp) are drawn as pies too. Colours are
+Okabe & Ito's (2008), distinct under the common colour blindnesses. Every
+picture of a run shares one colour scale and one pie scale, those of the whole
+run, so a map compares with the frames of the animation and the frames with
+each other.
 
 Cells with fewer than half a zombie are left clear and cells with fewer than
 one human are drawn as "no one left": the ODE engine's expected counts leave
@@ -21,21 +22,24 @@ matplotlib is imported inside the functions, so importing this module (or
 
 from __future__ import annotations
 
+import math
 import os
-import shutil
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hyosan._typing import FloatArray, IntArray
-from hyosan.errors import InputError
+from hyosan._checks import check_number, check_whole
+from hyosan._files import replacing
+from hyosan._typing import FloatArray
 from hyosan.results import Result
-from hyosan.viz._grid import _cell, _grid_layout, _outlines
-from hyosan.viz._pies import _BLUE, _VERMILLION, _draw_graph, _in_buildings, _Pies
+from hyosan.viz._animation import frame_indices, movie_writer, record
+from hyosan.viz._colours import BLUE, VERMILLION
+from hyosan.viz._figures import root_figure, save_figure
+from hyosan.viz._grid import _NO_ONE, _cell, _draw_raster
+from hyosan.viz._pies import _draw_graph, _in_buildings, _Pies
+from hyosan.viz._space import Space, read_space
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,38 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_map", "save_animation", "save_map_plots"]
 
-_SKY = "#56B4E9"  # Okabe & Ito, with _BLUE and _VERMILLION
-_HUMAN_RAMP = ("#E4EFF8", _SKY, _BLUE, "#0A2F4F")
-_ZOMBIE_RAMP = ("#F9C6A6", "#EC8A4F", _VERMILLION, "#8C2A00", "#4A1400")
-_NO_ONE = "#E6E6E6"  # land whose people are all gone
 _DPI = 100
-
-
-@dataclass(frozen=True, slots=True)
-class _Space:
-    """What the pictures need from one run of a spatial result, as plain arrays."""
-
-    title: str
-    times: FloatArray
-    unit: str
-    humans: FloatArray  # (time, patch)
-    zombies: FloatArray  # (time, patch)
-    x: FloatArray
-    y: FloatArray
-    row: IntArray
-    col: IntArray
-    names: tuple[str, ...]
-    kinds: tuple[str, ...]  # "room", "district", ... ("" where the result does not say)
-    src: IntArray
-    dst: IntArray
-    grid: tuple[int, int]  # (rows, cols); (0, 0) for a graph world
-    cell_m: float
-    map_name: str
-    map_cell: str
-
-    @property
-    def raster(self) -> bool:
-        return self.grid[0] > 0 and self.grid[1] > 0 and bool(np.any(self.row >= 0))
 
 
 def plot_map(
@@ -105,14 +78,12 @@ def plot_map(
     InputError
         If the result has no patches, or ``run`` or ``time`` is not usable.
     """
-    space = _space(result, run)
+    space = read_space(result, run)
     k = _time_index(space.times, time)
     if ax is None:
         fig, ax = _new_figure(space)
     else:
-        from hyosan.viz.timeseries import _root_figure
-
-        fig = _root_figure(ax)
+        fig = root_figure(ax)
     _draw(ax, space)(k)
     return fig
 
@@ -129,8 +100,7 @@ def save_animation(
 
     Frames are drawn from evenly spaced times of the output grid, the first and
     the last included, at most ``max_frames`` of them; every frame uses the
-    colour scale of the whole run. The file is written to a temporary file in
-    the same folder and moved into place, so a failure leaves no partial file.
+    colour scale of the whole run. The file is written whole or not at all.
 
     Parameters
     ----------
@@ -160,60 +130,19 @@ def save_animation(
     import matplotlib.pyplot as plt
 
     target = Path(path)
-    suffix = target.suffix.lower()
-    make_writer = _writer(target, suffix)
-    for key, value in (("fps", fps), ("max_frames", max_frames)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise InputError(
-                "must be a whole number", key=key, value=value, allowed="an integer >= 1"
-            )
-    space = _space(result, run)
-    frames = _frame_indices(space.times.size, max_frames)
+    make_writer = movie_writer(target)
+    fps = check_whole(fps, key="fps", low=1)
+    max_frames = check_whole(max_frames, key="max_frames", low=1)
+    space = read_space(result, run)
+    frames = frame_indices(space.times.size, max_frames)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # a hidden file beside the target, with its suffix (the writers read the format
-    # from it), made by the writer so that it gets the usual permissions
-    partial = target.with_name(f".{target.stem}-{uuid.uuid4().hex[:12]}{suffix}")
     fig, ax = _new_figure(space)
     try:
-        show = _draw(ax, space)
-        show(int(frames[0]))
-        _freeze_still_parts(fig, ax)
-        writer = make_writer(int(fps))
-        with writer.saving(fig, str(partial), _DPI):
-            for k in frames:
-                show(int(k))
-                writer.grab_frame()
-        os.replace(partial, target)
+        with replacing(target) as tmp:  # keeps the suffix, which tells the writer the format
+            record(fig, ax, _draw(ax, space), frames, make_writer(fps), tmp, _DPI)
     finally:
         plt.close(fig)
-        partial.unlink(missing_ok=True)
     return target
-
-
-def _freeze_still_parts(fig: Figure, ax: Axes) -> None:
-    """Paint the parts that never change once, as a picture behind every frame.
-
-    Ticks, axis labels and colour bars cost most of the drawing of a frame; after
-    this, a frame draws that picture and the map's moving parts only (what the
-    matplotlib docs call blitting, done so that the stock movie writers, which
-    redraw the whole figure for every frame, benefit from it).
-    """
-    fig.canvas.draw()
-    fig.set_layout_engine(None)  # the layout of the first frame holds for all
-    still = {ax.xaxis, ax.yaxis, ax.patch, *ax.spines.values()}
-    moving = [a for a in ax.get_children() if a not in still]
-    for artist in moving:
-        artist.set_animated(True)  # left out of an on-screen draw
-    fig.canvas.draw()
-    picture = np.asarray(fig.canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
-    for artist in moving:
-        artist.set_animated(False)
-    for artist in still:
-        artist.set_visible(False)
-    for other in fig.axes:
-        if other is not ax:
-            other.set_visible(False)
-    fig.figimage(picture, origin="upper", zorder=-10)
 
 
 def save_map_plots(result: Result, directory: str | os.PathLike[str]) -> list[Path]:
@@ -225,125 +154,27 @@ def save_map_plots(result: Result, directory: str | os.PathLike[str]) -> list[Pa
     import matplotlib.pyplot as plt
 
     folder = Path(directory)
-    _space(result, 0)  # fail on a result without patches before making the folder
+    read_space(result, 0)  # fail on a result without patches before making the folder
     folder.mkdir(parents=True, exist_ok=True)
-    png = folder / "map.png"
-    partial = folder / ".map.png.partial"
     fig = plot_map(result)
     try:
-        fig.savefig(partial, dpi=120, format="png")
-        os.replace(partial, png)
+        png = save_figure(fig, folder / "map.png")
     finally:
         plt.close(fig)
-        partial.unlink(missing_ok=True)
     return [png, save_animation(result, folder / "spread.gif")]
-
-
-# -- reading the result --------------------------------------------------------------
-
-
-def _space(result: Result, run: int) -> _Space:
-    ds = result.dataset
-    if "fields" not in ds.data_vars or "patch" not in ds.dims:
-        raise InputError(
-            "this result has no patches: it was run without space, so there is no map",
-            key="result",
-            allowed="a result of a run in a world of patches (with counts per patch, 'fields')",
-        )
-    if isinstance(run, bool) or not isinstance(run, int | np.integer) or not 0 <= run < result.runs:
-        raise InputError(
-            "no such run", key="run", value=run, allowed=f"an integer from 0 to {result.runs - 1}"
-        )
-    fields = ds["fields"].isel(run=int(run))  # only this run is read from a file
-    n = int(ds.sizes["patch"])
-
-    def total(members: tuple[str, ...]) -> FloatArray:
-        chosen = [c for c in members if c in result.compartments]
-        part = fields.sel(compartment=chosen).sum("compartment").transpose("time", "patch")
-        return np.asarray(part.values, dtype=np.float64)
-
-    def coord(name: str, fill: float, dtype: type) -> Any:
-        return np.asarray(ds[name].values, dtype=dtype) if name in ds else np.full(n, fill, dtype)
-
-    attrs = ds.attrs
-    grid = (int(attrs.get("grid_rows", 0)), int(attrs.get("grid_cols", 0)))
-    return _Space(
-        title=result.scenario_name or str(attrs.get("world", "")) or "hyosan",
-        times=result.times,
-        unit=result.time_unit,
-        humans=total(result.humans),
-        zombies=total(result.zombies),
-        x=coord("patch_x", 0.0, np.float64),
-        y=_by_floor(coord("patch_y", 0.0, np.float64), coord("patch_floor", 0, np.int64)),
-        row=coord("patch_row", -1, np.int64) if attrs.get("world_kind") != "graph" else _no(n),
-        col=coord("patch_col", -1, np.int64) if attrs.get("world_kind") != "graph" else _no(n),
-        names=tuple(str(p) for p in ds["patch"].values),
-        kinds=tuple(str(k) for k in ds["patch_kind"].values) if "patch_kind" in ds else ("",) * n,
-        src=coord("edge_src", 0, np.int64) if "edge_src" in ds else _no(0),
-        dst=coord("edge_dst", 0, np.int64) if "edge_dst" in ds else _no(0),
-        grid=grid,
-        cell_m=float(attrs.get("cell_m", 0.0) or 0.0),
-        map_name=str(attrs.get("map", "") or ""),
-        map_cell=str(attrs.get("map_cell", "") or ""),
-    )
-
-
-def _by_floor(y: FloatArray, floor: IntArray) -> FloatArray:
-    """Plan positions with the floors of a building drawn one above the other.
-
-    Floors share plan coordinates; floor ``f >= 1`` is lifted by ``f - 1``
-    times 1.5 times the depth of the building, floor 0 (outside) stays.
-    """
-    upstairs = floor >= 1
-    if np.unique(floor[upstairs]).size < 2:
-        return y
-    depth = float(np.ptp(y[upstairs])) or 1.0
-    return y + np.where(upstairs, (floor - 1) * 1.5 * depth, 0.0)
-
-
-def _no(n: int) -> IntArray:
-    return np.full(n, -1, dtype=np.int64)
 
 
 def _time_index(times: FloatArray, time: float | None) -> int:
     if time is None:
         return times.size - 1
-    if (
-        isinstance(time, bool)
-        or not isinstance(time, int | float | np.number)
-        or not np.isfinite(time)
-    ):
-        raise InputError("a time to draw", key="time", value=time, allowed="a finite number")
-    return int(np.argmin(np.abs(times - float(time))))
-
-
-def _frame_indices(n_times: int, max_frames: int) -> IntArray:
-    if n_times <= max_frames:
-        return np.arange(n_times, dtype=np.int64)
-    return np.unique(np.round(np.linspace(0, n_times - 1, max_frames)).astype(np.int64))
-
-
-def _writer(target: Path, suffix: str) -> Callable[[int], Any]:
-    from matplotlib.animation import FFMpegWriter, PillowWriter
-
-    if suffix == ".gif":
-        return lambda fps: PillowWriter(fps=fps)
-    if suffix == ".mp4" and shutil.which("ffmpeg"):
-        return lambda fps: FFMpegWriter(fps=fps, codec="h264")  # yuv420p: plays everywhere
-    problem = (
-        "an .mp4 animation needs ffmpeg, which is not installed; write a .gif instead"
-        if suffix == ".mp4"
-        else "an animation is written as a .gif or an .mp4 file"
-    )
-    raise InputError(
-        problem, key="path", value=str(target), allowed=".gif, or .mp4 when ffmpeg is installed"
-    )
+    t = check_number(time, key="time", low=-math.inf)
+    return int(np.argmin(np.abs(times - t)))
 
 
 # -- drawing ---------------------------------------------------------------------------
 
 
-def _new_figure(space: _Space) -> tuple[Figure, Axes]:
+def _new_figure(space: Space) -> tuple[Figure, Axes]:
     import matplotlib.pyplot as plt
 
     if space.raster:
@@ -363,7 +194,7 @@ def _new_figure(space: _Space) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _draw(ax: Axes, space: _Space) -> Callable[[int], None]:
+def _draw(ax: Axes, space: Space) -> Callable[[int], None]:
     """Draw the parts that stay; return a function that shows time index ``k``.
 
     The legend says what the colours are and how many humans and zombies there
@@ -398,8 +229,8 @@ def _draw(ax: Axes, space: _Space) -> Callable[[int], None]:
     # labelled with the widest tallies of the run, so the layout keeps room for them
     most_h, most_z = space.humans.sum(axis=1).max(), space.zombies.sum(axis=1).max()
     colours = [
-        Patch(color=_BLUE, label=f"humans: {most_h:,.0f}"),
-        Patch(color=_VERMILLION, label=f"zombies: {most_z:,.0f}"),
+        Patch(color=BLUE, label=f"humans: {most_h:,.0f}"),
+        Patch(color=VERMILLION, label=f"zombies: {most_z:,.0f}"),
     ]
     legend = ax.legend(handles=[*colours, empty], fontsize="small", **place)
     tally = legend.get_texts()[:2]
@@ -413,65 +244,6 @@ def _draw(ax: Axes, space: _Space) -> Callable[[int], None]:
         tally[1].set_text(f"zombies: {space.zombies[k].sum():,.0f}")
 
     return show
-
-
-def _draw_raster(ax: Axes, space: _Space) -> Callable[[int], None]:
-    from matplotlib.colors import LinearSegmentedColormap, LogNorm
-
-    rows, cols = space.grid
-    on = np.flatnonzero(space.row >= 0)
-    flat, extent = _grid_layout(space, on)
-    clear = (0.0, 0.0, 0.0, 0.0)
-    humans = LinearSegmentedColormap.from_list("humans", _HUMAN_RAMP).with_extremes(
-        under=_NO_ONE, bad=clear
-    )
-    zombies = LinearSegmentedColormap.from_list("zombies", _ZOMBIE_RAMP).with_extremes(
-        under=_ZOMBIE_RAMP[0], bad=clear
-    )
-    h_img = np.full(rows * cols, np.nan)
-    z_img = np.full(rows * cols, np.nan)
-    style: dict[str, Any] = {
-        "extent": extent,
-        "origin": "upper",
-        "interpolation": "nearest",
-        "aspect": "equal",
-    }
-    h_norm = LogNorm(1.0, max(10.0, float(space.humans[:, on].max(initial=0.0))))
-    z_norm = LogNorm(1.0, max(10.0, float(space.zombies[:, on].max(initial=0.0))))
-    h_layer = ax.imshow(h_img.reshape(rows, cols), cmap=humans, norm=h_norm, **style, zorder=1)
-    z_layer = ax.imshow(z_img.reshape(rows, cols), cmap=zombies, norm=z_norm, **style, zorder=2)
-    h_layer.set_gid("humans")
-    z_layer.set_gid("zombies")
-    _outlines(ax, space)
-    what = f"{space.map_cell.replace('km', ' km')} cell" if space.map_cell else "cell"
-    _colour_bar(ax, z_layer, f"zombies per {what}")
-    _colour_bar(ax, h_layer, f"humans per {what}")
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("west–east (km)")
-    ax.set_ylabel("south–north (km)")
-
-    def show(k: int) -> None:
-        h = space.humans[k, on]
-        z = space.zombies[k, on]
-        h_img[flat] = np.where(h < 1.0, 0.5, h)  # below the scale: "no one left"
-        z_img[flat] = np.where(z < 0.5, np.nan, z)  # clear where there are none
-        h_layer.set_data(h_img.reshape(rows, cols))
-        z_layer.set_data(z_img.reshape(rows, cols))
-
-    return show
-
-
-def _colour_bar(ax: Axes, layer: Any, label: str) -> None:
-    """A colour bar with plain numbers (1, 10, 100, 1,000), and 2 and 5 between on a short one."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    bar = ax.figure.colorbar(layer, ax=ax, shrink=0.7, pad=0.01, aspect=25)
-    bar.set_label(label)
-    decades = np.log10(layer.norm.vmax / layer.norm.vmin)
-    bar.ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)))
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
-    bar.ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _decimals(times: FloatArray) -> int:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 from hyosan.results import Result
+from hyosan.viz._colours import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, YELLOW
+from hyosan.viz._figures import root_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,10 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_totals", "save_plots"]
 
-# Okabe & Ito (2008), a palette that stays distinct under the common colour blindnesses.
-_HUMAN_COLOURS = ("#0072B2", "#56B4E9", "#009E73")  # blue, sky blue, bluish green
-_ZOMBIE_COLOURS = ("#D55E00", "#E69F00")  # vermillion, orange
-_OTHER_COLOURS = ("#CC79A7", "#E69F00", "#009E73", "#56B4E9", "#000000", "#F0E442")
+_HUMAN_COLOURS = (BLUE, SKY, GREEN)
+_ZOMBIE_COLOURS = (VERMILLION, ORANGE)
+_OTHER_COLOURS = (PURPLE, ORANGE, GREEN, SKY, BLACK, YELLOW)
 _DEAD_COLOUR = "#7F7F7F"
 _DEAD_NAMES = ("D", "R")
 
@@ -73,7 +74,7 @@ def plot_totals(
 
         fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
     else:
-        fig = _root_figure(ax)
+        fig = root_figure(ax)
     show_band = band is not None and result.runs > 1
     for name in names:
         series = counts[:, :, result.compartments.index(name)]
@@ -101,32 +102,6 @@ def save_plots(result: Result, directory: str | os.PathLike[str]) -> list[Path]:
         plt.close(fig)
 
 
-def save_figure(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` as a PNG at ``path``, all or nothing (a partial file, then a rename)."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        fig.savefig(partial, dpi=120, format="png")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
-
-
-def _root_figure(ax: Axes) -> Figure:
-    from matplotlib.figure import Figure
-
-    owner = ax.get_figure()
-    while owner is not None and not isinstance(owner, Figure):
-        owner = owner.get_figure()  # a SubFigure: go up to the figure holding it
-    if owner is None:
-        raise InputError(
-            "these axes belong to no figure",
-            key="ax",
-            allowed="axes from plt.subplots() or Figure.add_subplot()",
-        )
-    return owner
-
-
 def _chosen(result: Result, compartments: Sequence[str] | None) -> list[str]:
     if compartments is None:
         peaks = np.abs(result.counts).max(axis=(0, 1))
@@ -134,12 +109,7 @@ def _chosen(result: Result, compartments: Sequence[str] | None) -> list[str]:
     names = [compartments] if isinstance(compartments, str) else list(compartments)
     for c in names:
         if c not in result.compartments:
-            raise InputError(
-                "not a compartment of this result",
-                key="compartments",
-                value=c,
-                allowed=", ".join(result.compartments),
-            )
+            raise unknown("compartment", c, result.compartments, key="compartments")
     return names
 
 

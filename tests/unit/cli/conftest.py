@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from cli_runner import Cli
+
+from .cli_runner import Cli
 
 
 @pytest.fixture

@@ -8,18 +8,20 @@ the traceback).
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from cli_runner import Cli
 
 import hyosan.ensemble
 from hyosan.cli import main
 from hyosan.model import BUILTIN_MODELS
 from hyosan.scenario import BUILTIN_SCENARIOS
+
+from .cli_runner import Cli
 
 # A small, fast stochastic version of the built-in SIR scenario.
 SMALL = ["--set", "S=200", "--set", "I=5", "--t-end", "40"]
@@ -375,7 +377,7 @@ def test_out_in_a_folder_that_cannot_be_written(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--out inside a folder without write permission exits 2 before running, naming it."""
-    monkeypatch.setattr("hyosan.cli.commands.os.access", lambda *args, **kwargs: False)
+    monkeypatch.setattr("hyosan.cli.shared.os.access", lambda *args, **kwargs: False)
     out = tmp_path / "out"
     assert cli("run", "sir", "--engine", "ode", "--out", out) == 2
     assert_one_message(cli.err, ["--out", f"cannot write in {tmp_path}", "allowed:"])
@@ -443,34 +445,35 @@ def test_internal_error_exits_1_with_a_summary_before_the_traceback(
 def test_first_run_says_it_is_compiling(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """When the kernel is not in numba's cache, run says why the first run is slow."""
-    import hyosan.engines.compile_cache as cc
+    """When the plan's kernel must be compiled, run says why the first run is slow."""
+    from hyosan.engines import Plan
 
-    monkeypatch.setattr(cc, "needs_compiling", lambda engine, *_a, **_k: engine.name == "ssa")
+    monkeypatch.setattr(Plan, "needs_compiling", lambda self: self.engine.name == "ssa")
     assert main(["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]) == 0
     assert "compiling the ssa kernel" in capsys.readouterr().err
+    assert main(["run", "sir", "--engine", "ode", "--t-end", "1"]) == 0
+    assert "compiling" not in capsys.readouterr().err
 
 
-def test_cached_kernel_needs_no_compiling() -> None:
+def test_cached_kernel_needs_no_compiling(capsys: pytest.CaptureFixture[str]) -> None:
     """After a run, the exact kernel is loaded, so nothing is said about compiling."""
-    from hyosan.engines import DirectSSA, OdeEngine
-    from hyosan.engines.compile_cache import needs_compiling
-    from hyosan.model import builtin_model, compile_model
+    from hyosan.engines import DirectSSA, Plan
+    from hyosan.model import builtin_model
 
-    assert main(["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]) == 0
-    assert not needs_compiling(DirectSSA(), compile_model(builtin_model("sir")))
-    assert not needs_compiling(OdeEngine())
+    run = ["run", "sir", "--set", "S=50", "--t-end", "1", "--seed", "1"]
+    assert main(run) == 0
+    assert not Plan.build(builtin_model("sir"), None, DirectSSA()).needs_compiling()
+    capsys.readouterr()
+    assert main(run) == 0
+    assert "compiling" not in capsys.readouterr().err
 
 
 def test_a_new_model_structure_needs_compiling(tmp_path, monkeypatch) -> None:
     """The exact engine's kernel is generated per model: a fresh cache folder has none."""
-    import hyosan.engines._codegen as codegen
-    from hyosan.engines import DirectSSA
-    from hyosan.engines.compile_cache import needs_compiling
-    from hyosan.model import builtin_model, compile_model
+    from hyosan.engines import DirectSSA, Plan
+    from hyosan.model import builtin_model
 
     monkeypatch.setenv("HYOSAN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(codegen, "_LOADED", {})
-    monkeypatch.setattr(codegen, "_BY_STRUCTURE", {})
-    monkeypatch.setattr(codegen, "_BY_ARRAYS", {})
-    assert needs_compiling(DirectSSA(), compile_model(builtin_model("munz-cure")))
+    for name in [n for n in sys.modules if n.startswith("hyosan_ssa_")]:
+        monkeypatch.delitem(sys.modules, name)  # loaded kernels: this one must be loaded anew
+    assert Plan.build(builtin_model("munz-cure"), None, DirectSSA()).needs_compiling()

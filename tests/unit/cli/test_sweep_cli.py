@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_runner import Cli
+
+from .cli_runner import Cli
 
 # A small, fast stochastic sweep of the built-in SIR scenario.
 GRID = ["--vary", "parameters.beta=0.2,0.4", "--vary", "initial.I=1,5", "--vary", "initial.S=200"]
@@ -81,3 +82,21 @@ def test_a_folder_with_files_in_it_is_refused(cli: Cli, tmp_path: Path) -> None:
     assert cli("sweep", "sir", *GRID, "--runs", "1", "--out", tmp_path) == 2
     assert "--out" in cli.err and "not empty" in cli.err
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_picture_that_fails_leaves_no_files(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug while drawing sweep.png exits 1 with the one-line summary first, and writes
+    none of the three files (the picture is made before the table's files)."""
+    import hyosan.viz.sweep
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no picture")
+
+    monkeypatch.setattr(hyosan.viz.sweep, "plot_sweep", broken)
+    out = tmp_path / "out"
+    assert cli("sweep", "sir", *GRID, "--runs", "1", "--out", out) == 1
+    assert cli.err.splitlines()[0].startswith("hyosan: internal error")
+    assert "RuntimeError: no picture" in cli.err.splitlines()[0]
+    assert not out.exists() or list(out.iterdir()) == []

@@ -31,6 +31,8 @@ compartment = "I"
 
 
 def test_the_picture_has_a_strip_and_a_bar_per_character(tmp_path: Path) -> None:
+    """The figure has one labelled strip and one bar per character, and ``characters.png``
+    is saved as a real, non-blank image."""
     r = simulate(load_scenario_text(CAST))
     fig = plot_characters(r)
     strips, bars = fig.axes[:2]
@@ -43,6 +45,7 @@ def test_the_picture_has_a_strip_and_a_bar_per_character(tmp_path: Path) -> None
 
 
 def test_no_picture_without_characters(tmp_path: Path) -> None:
+    """A result with no characters saves no picture and writes no ``characters.png``."""
     r = simulate(load_scenario("sir"), runs=2)
     assert save_character_plots(r, tmp_path) == []
     assert not (tmp_path / "characters.png").exists()

@@ -22,7 +22,7 @@ from PIL import Image
 
 from hyosan.errors import InputError
 from hyosan.results import Result
-from hyosan.viz import maps
+from hyosan.viz._animation import frame_indices
 from hyosan.viz.maps import plot_map, save_animation, save_map_plots
 
 ROWS, COLS, CELL = 20, 30, 10_000.0
@@ -231,7 +231,7 @@ def test_gif_has_max_frames_at_the_given_speed(tmp_path: Path) -> None:
 
 def test_frames_are_evenly_spaced_and_keep_the_ends() -> None:
     """Subsampling keeps the first and last time and gives exactly max_frames frames."""
-    idx = maps._frame_indices(301, 120)
+    idx = frame_indices(301, 120)
     assert idx.size == 120 and idx[0] == 0 and idx[-1] == 300
     assert np.all(np.diff(idx) >= 2)
 
@@ -278,6 +278,19 @@ def test_bad_run_or_time_is_bad_input() -> None:
         plot_map(_graph(), time=float("nan"))
 
 
+@pytest.mark.parametrize(
+    ("key", "value"), [("fps", 0), ("fps", 2.5), ("fps", True), ("max_frames", -3)]
+)
+def test_bad_fps_or_max_frames_is_bad_input(tmp_path: Path, key: str, value: object) -> None:
+    """fps and max_frames are whole numbers >= 1 (True is not 1): anything else raises
+    InputError naming the key, the value and what is allowed, and writes nothing."""
+    with pytest.raises(InputError) as caught:
+        save_animation(_graph(), tmp_path / "spread.gif", **{key: value})
+    assert (caught.value.key, caught.value.value) == (key, value)
+    assert caught.value.allowed == "a whole number >= 1"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_failure_leaves_old_file_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,3 +324,21 @@ def test_save_map_plots_writes_png_and_gif(tmp_path: Path) -> None:
     with Image.open(paths[1]) as gif:
         assert gif.n_frames == 6
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == ["map.png", "spread.gif"]
+
+
+def test_a_failed_map_png_leaves_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If writing map.png fails halfway, the map.png that was there stays as it was, no
+    temporary file is left, and no animation is started."""
+    (tmp_path / "map.png").write_bytes(b"old")
+
+    def half(self: Figure, fname: Path, **_kwargs: object) -> None:
+        Path(fname).write_bytes(b"\x89PNG half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", half)
+    with pytest.raises(OSError, match="No space left"):
+        save_map_plots(_graph(), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+    assert (tmp_path / "map.png").read_bytes() == b"old"

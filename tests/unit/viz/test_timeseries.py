@@ -105,9 +105,10 @@ def test_draws_into_given_axes() -> None:
 
 
 def test_bad_arguments_raise_input_error() -> None:
-    """An unknown compartment or an upside-down band raises InputError."""
-    with pytest.raises(InputError, match="not a compartment"):
-        plot_totals(_result(), ["W"])
+    """An unknown compartment (with the closest name suggested) or an upside-down band
+    raises InputError."""
+    with pytest.raises(InputError, match=r"unknown compartment \(did you mean 'Z'\?\)"):
+        plot_totals(_result(), ["Zz"])
     with pytest.raises(InputError, match="band"):
         plot_totals(_result(), band=(0.9, 0.1))
 
