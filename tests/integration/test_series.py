@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from hyosan import load_scenario, simulate
-from hyosan.results.story import story
+from hyosan.io.story import story
 from hyosan.results.tracks import survival
 from hyosan.scenario import TimeGrid
 
@@ -24,6 +24,9 @@ def _short(name: str, end: float):
 
 @pytest.mark.parametrize("name", ["season1", "season2"])
 def test_the_seasons_load_with_their_world_characters_and_milestones(name: str) -> None:
+    """Each season loads on its world with characters and milestones, its initial counts are
+    the world's people (season1: the city, the bitten student, the soldiers; season2: three
+    hybrids, with a sweep)."""
     sc = load_scenario(name)
     assert sc.model.name == "aouad-army" and sc.world is not None
     assert sc.characters and sc.milestones
@@ -45,6 +48,8 @@ def test_the_seasons_load_with_their_world_characters_and_milestones(name: str) 
 @pytest.mark.parametrize("name", ["season1", "season2"])
 @pytest.mark.parametrize("engine", ["ssa", "tau", "ode"])
 def test_the_seasons_run_under_every_engine_and_keep_their_people(name: str, engine: str) -> None:
+    """A short run under each engine keeps the total population, never goes negative, its
+    fields sum to the counts, each character is in exactly one state, and the story names them."""
     sc = _short(name, SHORT[engine])
     r = simulate(sc, engine=engine, runs=2, seed=7)
     total = r.counts.sum(axis=-1)
@@ -59,6 +64,8 @@ def test_the_seasons_run_under_every_engine_and_keep_their_people(name: str, eng
 
 
 def test_season1_the_strike_kills_everyone_in_the_strike_zone() -> None:
+    """The day-96 strike lowers the living in the strike zone across it, and its recorded
+    change moves people into ``D`` while keeping the total."""
     sc = _short("season1", 97.0)
     r = simulate(sc, runs=1, seed=3)
     world = sc.world.world

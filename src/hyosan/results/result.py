@@ -18,7 +18,12 @@ produce:
 - attributes (str, int or float only, so the dataset can be written to netCDF):
   ``hyosan_version``, ``engine``, ``seed``, ``scenario_name``, ``model``,
   ``humans`` and ``zombies`` (comma-joined compartment names), ``time_unit`` and
-  ``scenario_toml`` (the resolved scenario, or ``""``).
+  ``scenario_toml`` (the resolved scenario, or ``""``);
+- when the caller gave them, the scenario's resolved parameter values:
+  ``parameter_value``, float64, dims ``("parameter",)``, on the coordinate
+  ``parameter`` (names); see :attr:`Result.parameters`.
+
+The checks and this layout are made in :mod:`hyosan.results._layout`.
 
 Summaries are free functions in :mod:`hyosan.results.summaries`; files are
 written by :mod:`hyosan.io`; pictures are drawn by :mod:`hyosan.viz`.
@@ -39,6 +44,7 @@ import numpy.typing as npt
 
 from hyosan._typing import FloatArray, IntArray
 from hyosan.errors import InputError
+from hyosan.results._layout import DIMS, base_parts, provenance, with_fields, with_parameters
 from hyosan.results._parts import Parts
 
 if TYPE_CHECKING:
@@ -50,9 +56,6 @@ if TYPE_CHECKING:
     from hyosan.space import World
 
 __all__ = ["Result"]
-
-DIMS = ("run", "time", "compartment")
-"""Dimensions of the ``counts`` variable, in order."""
 
 
 class Result:
@@ -153,6 +156,7 @@ class Result:
         scenario_toml: str = "",
         fields: npt.ArrayLike | None = None,
         world: World | None = None,
+        parameters: Mapping[str, float] | None = None,
     ) -> Result:
         """Build a result from plain arrays.
 
@@ -174,51 +178,22 @@ class Result:
             In space: counts per patch, shape ``(runs, times, compartments,
             patches)``, and the world they live in. ``counts`` must then be
             their sum over patches.
+        parameters
+            The scenario's resolved parameter values by name (provenance, read
+            back by :attr:`parameters`).
 
         Raises
         ------
         InputError
-            If the shapes disagree or ``humans``/``zombies`` name unknown compartments.
+            If the shapes disagree, ``humans``/``zombies`` name unknown
+            compartments, or the seed or a parameter value is not a number.
         """
-        data = np.asarray(counts, dtype=np.float64)
-        grid = np.asarray(times, dtype=np.float64)
-        names = tuple(str(c) for c in compartments)
-        n_events = np.asarray(events, dtype=np.int64)
-        _check_shapes(data, grid, names, n_events)
-        for role, members in (("humans", humans), ("zombies", zombies)):
-            unknown = [c for c in members if c not in names]
-            if unknown:
-                raise InputError(
-                    "not a compartment of this result",
-                    key=role,
-                    value=unknown[0],
-                    allowed=", ".join(names),
-                )
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-            raise InputError(
-                "a seed is a whole number", key="seed", value=seed, allowed="an integer"
-            )
-        coords = {
-            "run": ("run", np.arange(data.shape[0], dtype=np.int64)),
-            "time": ("time", grid),
-            "compartment": ("compartment", np.array(names, dtype=str)),
-        }
-        attrs: dict[str, Any] = {
-            "hyosan_version": _version(),
-            "engine": str(engine),
-            "seed": int(seed),
-            "scenario_name": str(scenario_name),
-            "model": str(model),
-            "humans": ",".join(humans),
-            "zombies": ",".join(zombies),
-            "time_unit": str(time_unit),
-            "scenario_toml": str(scenario_toml),
-        }
-        parts = Parts({"counts": (DIMS, data), "events": (("run",), n_events)}, coords, attrs)
+        roles = {"humans": humans, "zombies": zombies}
+        parts = base_parts(counts, times, compartments, events, roles)
+        attrs = provenance(engine, seed, scenario_name, model, roles, time_unit, scenario_toml)
+        parts = with_parameters(parts.adding({}, {}, attrs), parameters or {})
         if fields is not None:
-            if world is None:
-                raise InputError("fields need the world they live in", key="world")
-            parts = _with_fields(parts, np.asarray(fields, dtype=np.float64), world)
+            parts = with_fields(parts, fields, world)
         return cls._of(parts)
 
     # -- provenance -------------------------------------------------------------------
@@ -242,6 +217,14 @@ class Result:
     def time_unit(self) -> str:
         """The unit of :attr:`times` (``"day"``, ``"hour"``...)."""
         return str(self._attr("time_unit"))
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        """The scenario's resolved parameter values by name (empty if none were recorded)."""
+        if not self.has("parameter_value"):
+            return {}
+        names, values = self._values("parameter"), self._values("parameter_value")
+        return {str(n): float(v) for n, v in zip(names, values, strict=True)}
 
     @property
     def humans(self) -> tuple[str, ...]:
@@ -355,101 +338,5 @@ class Result:
         )
 
 
-def _check_shapes(
-    data: FloatArray, grid: FloatArray, names: tuple[str, ...], events: IntArray
-) -> None:
-    if data.ndim != 3:
-        raise InputError(
-            "counts must have 3 axes (run, time, compartment)",
-            key="counts",
-            value=data.shape,
-            allowed="an array of shape (runs, times, compartments)",
-        )
-    n_runs, n_times, n_comps = data.shape
-    if n_runs < 1 or n_times < 1:
-        raise InputError(
-            "counts need at least one run and one time",
-            key="counts",
-            value=data.shape,
-            allowed="runs >= 1 and times >= 1",
-        )
-    if grid.shape != (n_times,):
-        raise InputError(
-            "times must have one value per time of counts",
-            key="times",
-            value=grid.shape,
-            allowed=f"shape ({n_times},)",
-        )
-    if len(names) != n_comps or len(set(names)) != n_comps:
-        raise InputError(
-            "compartments must be distinct, one per last axis of counts",
-            key="compartments",
-            value=names,
-            allowed=f"{n_comps} distinct names",
-        )
-    if any("," in n for n in names):
-        raise InputError(
-            "a compartment name cannot contain a comma",
-            key="compartments",
-            value=names,
-            allowed="identifiers such as S, Z, Ez",
-        )
-    if events.shape != (n_runs,):
-        raise InputError(
-            "events must have one value per run",
-            key="events",
-            value=events.shape,
-            allowed=f"shape ({n_runs},)",
-        )
-
-
-def _with_fields(parts: Parts, fields: FloatArray, world: World) -> Parts:
-    """Add ``fields`` and the world's coordinates (see the module docstring)."""
-    n_runs, n_times, n_comps = parts.values("counts").shape
-    if fields.shape != (n_runs, n_times, n_comps, world.n_patches):
-        raise InputError(
-            "fields must have shape (runs, times, compartments, patches)",
-            key="fields",
-            value=fields.shape,
-            allowed=f"({n_runs}, {n_times}, {n_comps}, {world.n_patches})",
-        )
-    assert world.row is not None and world.col is not None
-    coords: dict[str, tuple[str, Any]] = {
-        "patch": ("patch", np.array(world.patches, dtype=str)),
-        "patch_x": ("patch", world.x),
-        "patch_y": ("patch", world.y),
-        "patch_row": ("patch", world.row),
-        "patch_col": ("patch", world.col),
-        "patch_kind": ("patch", np.array(world.kinds, dtype=str)),
-        "patch_floor": ("patch", world.floor),
-        "patch_label": ("patch", np.array(world.labels, dtype=str)),
-        "edge_src": ("edge", world.src),
-        "edge_dst": ("edge", world.dst),
-    }
-    rows, cols = world.grid_shape
-    attrs = {
-        "world": world.name,
-        "world_kind": "raster" if world.is_raster else "graph",
-        "map": world.map_name,
-        "map_cell": world.map_cell,
-        "grid_rows": int(rows),
-        "grid_cols": int(cols),
-        "crs": world.crs,
-        "cell_m": float(world.cell_m),
-        "world_unit": world.unit,
-    }
-    variables = {"fields": (("run", "time", "compartment", "patch"), fields)}
-    return parts.adding(variables, coords, attrs)
-
-
 def _split(joined: object) -> tuple[str, ...]:
     return tuple(part for part in str(joined).split(",") if part)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("hyosan")
-    except PackageNotFoundError:
-        return "unknown"

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hyosan._typing import BoolArray, FloatArray
-from hyosan.errors import InputError
-from hyosan.results.result import Result
+from hyosan.errors import unknown
 
 if TYPE_CHECKING:  # pandas is imported when a frame is asked for: summarize needs none
     import pandas as pd
+
+    from hyosan.results.result import Result  # annotations only: Result.summary() imports us
 
 __all__ = [
     "final_counts",
@@ -196,14 +197,9 @@ def _sum_of(result: Result, compartments: Sequence[str]) -> FloatArray:
     names = result.compartments
     if isinstance(compartments, str):
         compartments = (compartments,)
-    unknown = [c for c in compartments if c not in names]
-    if unknown:
-        raise InputError(
-            "not a compartment of this result",
-            key="compartments",
-            value=unknown[0],
-            allowed=", ".join(names),
-        )
+    missing = [c for c in compartments if c not in names]
+    if missing:
+        raise unknown("compartment", missing[0], names, key="compartments")
     idx = [names.index(c) for c in compartments]
     total: FloatArray = result.counts[:, :, idx].sum(axis=2)
     return total

@@ -14,11 +14,13 @@ import hyosan.io.output as output
 from hyosan.errors import InputError
 from hyosan.io import load_result, save_result
 from hyosan.results import Result
+from hyosan.space import World
 
 TOML = 'name = "classroom"\nseed = 7\n'
+PARAMETERS = {"beta": 0.5, "zeta": 0.125}
 
 
-def _result(scenario_toml: str = TOML) -> Result:
+def _result(scenario_toml: str = TOML, world: World | None = None) -> Result:
     counts = np.array(
         [
             [[10, 1, 0], [5, 6, 0], [0.5, 8, 2], [0, 7, 4]],
@@ -26,6 +28,10 @@ def _result(scenario_toml: str = TOML) -> Result:
         ],
         dtype=float,
     )
+    fields = None
+    if world is not None:  # a third of everyone in the first patch, the rest in the last
+        fields = np.zeros((*counts.shape, world.n_patches))
+        fields[..., 0], fields[..., -1] = counts / 3, counts * 2 / 3
     return Result.from_arrays(
         counts,
         [0.0, 0.5, 1.0, 1.5],
@@ -39,6 +45,9 @@ def _result(scenario_toml: str = TOML) -> Result:
         zombies=("Z",),
         time_unit="hour",
         scenario_toml=scenario_toml,
+        fields=fields,
+        world=world,
+        parameters=PARAMETERS,
     )
 
 
@@ -57,6 +66,7 @@ def test_round_trip_keeps_everything(tmp_path: Path) -> None:
     np.testing.assert_array_equal(back.events, original.events)
     assert back.compartments == original.compartments
     assert back.dataset.attrs == original.dataset.attrs
+    assert back.parameters == PARAMETERS
 
 
 def test_files_written(tmp_path: Path) -> None:
@@ -123,7 +133,7 @@ def test_failure_while_writing_leaves_folder_untouched(
         path.write_text(text[:10])
         raise OSError("disk full")
 
-    monkeypatch.setattr(output, "_write_text", broken)
+    monkeypatch.setattr(output, "write_text", broken)
     changed = _result()
     changed.dataset["counts"][:] = 0.0
     with pytest.raises(OSError, match="disk full"):
@@ -139,12 +149,13 @@ def test_failure_while_moving_in_restores_old_files(
     folder = save_result(_result(), tmp_path / "out")
     before = _snapshot(folder)
     real_replace = os.replace
-    calls = {"n": 0}
+    moved_in = {"n": 0}
 
     def flaky(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 4:  # after totals.parquet went in and summary.json was backed up
-            raise OSError("device gone")
+        if Path(dst).parent == folder:  # type: ignore[arg-type]
+            moved_in["n"] += 1
+            if moved_in["n"] == 2:  # after totals.parquet went in and summary.json was backed up
+                raise OSError("device gone")
         real_replace(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(output.os, "replace", flaky)
@@ -163,7 +174,7 @@ def test_failure_into_a_new_folder_creates_nothing(
     def broken(result: Result, path: Path) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(output, "_write_totals", broken)
+    monkeypatch.setattr(output, "write_totals", broken)
     with pytest.raises(RuntimeError):
         save_result(_result(), tmp_path / "new")
     assert list(tmp_path.iterdir()) == []
@@ -265,3 +276,76 @@ def test_load_ragged_table(tmp_path: Path) -> None:
     pq.write_table(pa.table(table.to_pydict()), folder / "totals.parquet")
     with pytest.raises(InputError, match="same output times"):
         load_result(folder)
+
+
+def test_totals_carry_the_provenance_for_pyarrow_alone(tmp_path: Path) -> None:
+    """totals.parquet's key-value metadata holds, under ``hyosan``, a JSON object with the
+    version, scenario, seed, engine, time unit and parameter values, read from the schema."""
+    r = _result()
+    folder = save_result(r, tmp_path / "out")
+    metadata = pq.read_schema(folder / "totals.parquet").metadata
+    stored = json.loads(metadata[b"hyosan"])
+    assert stored == {
+        "version": r.dataset.attrs["hyosan_version"],
+        "scenario": "classroom",
+        "seed": 7,
+        "engine": "tau",
+        "time_unit": "hour",
+        "parameters": PARAMETERS,
+    }
+
+
+def _strip_provenance(folder: Path) -> None:
+    """Rewrite totals.parquet as it was written before it carried the provenance."""
+    table = pq.read_table(folder / "totals.parquet")
+    kept = {k: v for k, v in table.schema.metadata.items() if k != b"hyosan"}
+    pq.write_table(table.replace_schema_metadata(kept), folder / "totals.parquet")
+
+
+def test_a_folder_from_before_the_provenance_still_loads(tmp_path: Path) -> None:
+    """A totals.parquet without the ``hyosan`` metadata loads, with no parameters."""
+    folder = save_result(_result(), tmp_path / "out")
+    _strip_provenance(folder)
+    assert b"hyosan" not in pq.read_schema(folder / "totals.parquet").metadata
+    back = load_result(folder)
+    assert back.parameters == {}
+    np.testing.assert_array_equal(back.counts, _result().counts)
+
+
+@pytest.mark.parametrize(
+    ("stored", "key"),
+    [(b"{ nope", "hyosan"), (b'{"parameters": [1]}', "hyosan.parameters"),
+     (b'{"parameters": {"beta": "x"}}', "hyosan.parameters.beta")],
+)  # fmt: skip
+def test_damaged_provenance_is_bad_input(tmp_path: Path, stored: bytes, key: str) -> None:
+    """Provenance that is not JSON, or parameters that are not numbers by name, raise an
+    InputError naming totals.parquet and the key."""
+    folder = save_result(_result(), tmp_path / "out")
+    table = pq.read_table(folder / "totals.parquet")
+    metadata = {**table.schema.metadata, b"hyosan": stored}
+    pq.write_table(table.replace_schema_metadata(metadata), folder / "totals.parquet")
+    with pytest.raises(InputError) as info:
+        load_result(folder)
+    assert info.value.source.endswith("totals.parquet") and info.value.key == key
+
+
+def _hall() -> World:
+    return World.from_edges("hall", ["lab", "gym", "roof"], [("lab", "gym", 1.0)])
+
+
+def test_fields_round_trip_with_the_parameters(tmp_path: Path) -> None:
+    """In space, fields.nc holds the counts per patch and ``parameter_value``; loading gives
+    both back, the parameters from fields.nc too when totals.parquet has none."""
+    import xarray as xr
+
+    r = _result(world=_hall())
+    folder = save_result(r, tmp_path / "out")
+    with xr.open_dataset(folder / "fields.nc", engine="h5netcdf") as f:
+        assert f["parameter"].values.tolist() == list(PARAMETERS)
+        assert f["parameter_value"].values.tolist() == list(PARAMETERS.values())
+    back = load_result(folder)
+    np.testing.assert_array_equal(back.fields, r.fields)
+    assert back.patches == ("lab", "gym", "roof")
+    assert back.parameters == PARAMETERS
+    _strip_provenance(folder)
+    assert load_result(folder).parameters == PARAMETERS

@@ -239,3 +239,45 @@ def test_summarizing_needs_neither_pandas_nor_xarray() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+PARAMETERS = {"beta": 0.5, "zeta": 0.0, "alpha": 1e-3}
+
+
+def test_parameters_are_a_coordinate_and_a_float_variable() -> None:
+    """from_arrays stores the parameter names as the coordinate ``parameter`` and their values
+    as ``parameter_value`` (float64) in the given order; Result.parameters reads them back,
+    before and after the dataset is made."""
+    lazy = _result(parameters=PARAMETERS)
+    assert lazy.parameters == PARAMETERS
+    ds = _result(parameters=PARAMETERS).dataset
+    assert ds["parameter"].values.tolist() == ["beta", "zeta", "alpha"]
+    assert ds["parameter_value"].dims == ("parameter",)
+    assert ds["parameter_value"].dtype == np.float64
+    assert Result(ds).parameters == PARAMETERS
+    assert all(type(v) is float for v in Result(ds).parameters.values())
+
+
+@pytest.mark.parametrize("given", [None, {}])
+def test_no_parameters_means_an_empty_dict_and_no_variable(given: dict[str, float] | None) -> None:
+    """Without parameters (None or empty) the dataset has neither ``parameter`` nor
+    ``parameter_value``, and Result.parameters is an empty dict."""
+    r = _result(parameters=given)
+    assert r.parameters == {}
+    assert "parameter_value" not in r.dataset and "parameter" not in r.dataset.coords
+
+
+@pytest.mark.parametrize("value", [float("nan"), True, "0.5"])
+def test_a_parameter_value_that_is_not_a_finite_number_is_rejected(value: object) -> None:
+    """A parameter value that is NaN, a bool or a string raises InputError naming it."""
+    with pytest.raises(InputError) as info:
+        _result(parameters={"beta": value})
+    assert info.value.key == "parameters.beta"
+
+
+def test_parameters_survive_netcdf(tmp_path: Path) -> None:
+    """The dataset with parameters written to netCDF-4 and read back gives the same values."""
+    path = tmp_path / "r.nc"
+    _result(parameters=PARAMETERS).dataset.to_netcdf(path, engine="h5netcdf")
+    with xr.open_dataset(path, engine="h5netcdf") as back:
+        assert Result(back.load()).parameters == PARAMETERS

@@ -1,7 +1,8 @@
 """``story.md``: what happened in a run, in plain words, from the result alone.
 
-The story follows the first run: its milestones (the first output time each
-of the scenario's ``[[milestones]]`` held, and the first zombie), the
+The story follows the typical run (:func:`typical_run`, the median run by
+its final humans): its milestones (the first output time each of the
+scenario's ``[[milestones]]`` held, and the first zombie), the
 interventions as they fired (a strike's toll by compartment), the peak of the
 zombies, the people in each camp at the end, the named characters' fates,
 and the end. Across an ensemble it adds, for each milestone and intervention,
@@ -12,14 +13,18 @@ read from the result; times are on the output grid.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from hyosan._typing import FloatArray
-from hyosan.interventions import Condition
-from hyosan.results.result import Result
+from hyosan.interventions import Condition, Op
 from hyosan.results.tracks import has_characters, has_firings, has_milestones, survival
-from hyosan.scenario import Scenario
-from hyosan.space import World
+
+if TYPE_CHECKING:
+    from hyosan.results import Result
+    from hyosan.scenario import Scenario
+    from hyosan.space import World
 
 __all__ = ["compartment_word", "milestone_times", "story", "typical_run"]
 
@@ -73,9 +78,7 @@ def _sums(result: Result, condition: Condition, world: World | None) -> FloatArr
 
 def milestone_times(result: Result, condition: Condition, world: World | None) -> FloatArray:
     """The first output time at which ``condition`` holds, in each run (NaN if never)."""
-    s = _sums(result, condition, world)
-    t = condition.threshold
-    held = {"<": s < t, "<=": s <= t, ">": s > t, ">=": s >= t}[condition.op]
+    held = condition.holds(_sums(result, condition, world))
     first = np.where(held.any(axis=1), held.argmax(axis=1), -1)
     times = result.times
     return np.array([times[i] if i >= 0 else np.nan for i in first])
@@ -116,7 +119,7 @@ def _moments(
         return [(_cap(n), times[:, i]) for i, n in enumerate(names)]
     checks: list[tuple[str, Condition]] = []
     if scenario.model.zombies:
-        checks.append(("the first zombie", Condition(scenario.model.zombies, ">=", 1.0)))
+        checks.append(("the first zombie", Condition(scenario.model.zombies, Op.GE, 1.0)))
     checks += [(m.text, m.when) for m in scenario.milestones]
     return [(_cap(text), milestone_times(result, cond, world)) for text, cond in checks]
 
@@ -135,13 +138,17 @@ def typical_run(result: Result) -> int:
 
 def story(result: Result, scenario: Scenario) -> str:
     """The Markdown text of ``story.md`` for ``result``, a run of ``scenario``."""
-    unit = result.time_unit
     model = scenario.model.name
-    comps = result.compartments
-    world = scenario.world.world if scenario.world is not None else None
     r = typical_run(result)
-    counts = result.counts[r]
-    times = result.times
+    lines = [*_opening(result, scenario, r), *_timeline(result, scenario, r)]
+    lines += _camps(result, model, r)
+    if has_characters(result):
+        lines += _characters(result, model, r)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _opening(result: Result, scenario: Scenario, r: int) -> list[str]:
+    """The title, the scenario's description, what was run and which run is told."""
     lines = [f"# {scenario.name}: what happened", ""]
     if scenario.description:
         lines += [scenario.description, ""]
@@ -151,50 +158,57 @@ def story(result: Result, scenario: Scenario) -> str:
         if result.runs > 1
         else ""
     )
-    lines += [
+    return [
+        *lines,
         f"{result.runs} run{'s' if result.runs > 1 else ''} with the {result.engine} engine "
-        f"(seed {result.seed}), to {_when(times[-1], unit)}. {follow}"
+        f"(seed {result.seed}), to {_when(result.times[-1], result.time_unit)}. {follow}"
         "Interventions and milestones are timed at the event that set them off; "
         "counts are read on the output grid.",
         "",
         f"## Timeline of run {r + 1}",
         "",
     ]
+
+
+def _timeline(result: Result, scenario: Scenario, r: int) -> list[str]:
+    """Run ``r`` from start to end in time order, then what did not happen in it."""
+    unit, model, comps = result.time_unit, scenario.model.name, result.compartments
+    world = scenario.world.world if scenario.world is not None else None
+    counts, times = result.counts[r], result.times
     events: list[tuple[float, str]] = [
         (times[0], f"The start: {_people(counts[0], comps, model)}.")
     ]
-    zombies = scenario.model.zombies
     missed: list[str] = []
-    for text, first in _moments(result, scenario, world):
+    moments = [(text, "", first) for text, first in _moments(result, scenario, world)]
+    for text, toll, first in [*moments, *_firings(result, model, r)]:
         if not np.isnan(first[r]):
-            events.append((first[r], f"{text}.{_across(first, unit)}"))
+            events.append((first[r], f"{text}.{toll}{_across(first, unit)}"))
         else:
             missed.append(f"{text}: not in run {r + 1}{_across(first, unit)}.")
-    if has_firings(result):
-        ds = result.dataset
-        fired, change = ds["fired"].values, ds["change"].values
-        for i, name in enumerate(str(n) for n in ds["intervention"].values):
-            text = _cap(name)
-            if not np.isnan(fired[r, i]):
-                toll = _toll(change[r, i], comps, model)
-                events.append((fired[r, i], f"{text}.{toll}{_across(fired[:, i], unit)}"))
-            else:
-                missed.append(f"{text}: not in run {r + 1}{_across(fired[:, i], unit)}.")
-    if zombies:
-        z = counts[:, [comps.index(c) for c in zombies]].sum(axis=1)
+    if scenario.model.zombies:
+        z = counts[:, [comps.index(c) for c in scenario.model.zombies]].sum(axis=1)
         if z.max() > 1:
             i = int(z.argmax())
             events.append((times[i], f"The zombies at their peak: {_n(z[i])}."))
     events.sort(key=lambda e: e[0])
-    lines += [f"- **{_when(t, unit)}.** {text}" for t, text in events]
+    lines = [f"- **{_when(t, unit)}.** {text}" for t, text in events]
     end = _people(counts[-1], comps, model)
     lines += [f"- **{_when(times[-1], unit)}, the end.** {end}.", ""]
     if missed:
         lines += [*(f"- {m}" for m in missed), ""]
-    lines += _camps(result, model, r)
-    if has_characters(result):
-        lines += _characters(result, model, r)
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
+
+
+def _firings(result: Result, model: str, r: int) -> list[tuple[str, str, FloatArray]]:
+    """Each intervention's text, its toll in run ``r`` and its first time in every run."""
+    if not has_firings(result):
+        return []
+    ds = result.dataset
+    fired, change = ds["fired"].values, ds["change"].values
+    return [
+        (_cap(str(name)), _toll(change[r, i], result.compartments, model), fired[:, i])
+        for i, name in enumerate(ds["intervention"].values)
+    ]
 
 
 def _camps(result: Result, model: str, r: int) -> list[str]:
@@ -225,40 +239,49 @@ def _camps(result: Result, model: str, r: int) -> list[str]:
 
 
 def _characters(result: Result, model: str, r: int) -> list[str]:
-    ds = result.dataset
-    comps = result.compartments
-    unit = result.time_unit
-    times = result.times
-    states = ds["character_state"].values[r]  # (times, K, C)
-    where = ds["character_patch"].values[r]
-    labels = [str(x) for x in ds["patch_label"].values] if result.in_space else []
+    """Each character's path through run ``r``, then the survival table over all runs."""
     out = ["## The characters", ""]
     if result.engine == "ode":
         out += ["Under the ODE a character is a probability, not a person: see the table.", ""]
     else:
-        for k, name in enumerate(str(n) for n in ds["character"].values):
-            state = states[:, k, :].argmax(axis=1)
-            steps = [_word(model, comps[state[0]])]
-            if labels and where[0, k] >= 0:
-                steps[0] += f" in {labels[where[0, k]]}"
-            told = where[0, k]  # the patch last named
-            for i in range(1, len(times)):
-                if state[i] != state[i - 1]:
-                    step = f"{_word(model, comps[state[i]])} by {_when(times[i], unit)}"
-                    if labels and where[i, k] >= 0:
-                        step += f" ({labels[where[i, k]]})"
-                        told = where[i, k]
-                    steps.append(step)
-            if labels and where[-1, k] >= 0 and where[-1, k] != told:
-                steps.append(
-                    f"at the end {_word(model, comps[state[-1]])} in {labels[where[-1, k]]}"
-                )
-            out.append(f"- **{name}** (run {r + 1}): " + "; ".join(steps) + ".")
+        names = [str(n) for n in result.dataset["character"].values]
+        out += [
+            f"- **{name}** (run {r + 1}): {_fate(result, model, r, k)}."
+            for k, name in enumerate(names)
+        ]
         out.append("")
+    return [*out, *_survival_table(result, model), ""]
+
+
+def _fate(result: Result, model: str, r: int, k: int) -> str:
+    """Character ``k``'s changes in run ``r``: ``"human in class 2-5; zombie by hour 3.0"``."""
+    ds, comps, unit, times = result.dataset, result.compartments, result.time_unit, result.times
+    state = ds["character_state"].values[r, :, k, :].argmax(axis=1)
+    where = ds["character_patch"].values[r, :, k]
+    labels = [str(x) for x in ds["patch_label"].values] if result.in_space else []
+    steps = [_word(model, comps[state[0]])]
+    if labels and where[0] >= 0:
+        steps[0] += f" in {labels[where[0]]}"
+    told = where[0]  # the patch last named
+    for i in range(1, len(times)):
+        if state[i] != state[i - 1]:
+            step = f"{_word(model, comps[state[i]])} by {_when(times[i], unit)}"
+            if labels and where[i] >= 0:
+                step += f" ({labels[where[i]]})"
+                told = where[i]
+            steps.append(step)
+    if labels and where[-1] >= 0 and where[-1] != told:
+        steps.append(f"at the end {_word(model, comps[state[-1]])} in {labels[where[-1]]}")
+    return "; ".join(steps)
+
+
+def _survival_table(result: Result, model: str) -> list[str]:
+    """Each character's survival with its standard error, and its shares of the end states."""
+    comps = result.compartments
     table = survival(result)
-    kept = [c for c in str(ds.attrs.get("survivors", "")).split(",") if c]
+    kept = [c for c in str(result.dataset.attrs.get("survivors", "")).split(",") if c]
     runs = f"{result.runs} run{'s' if result.runs > 1 else ''}"
-    out += [
+    out = [
         f"Survival over {runs} (ending as {' or '.join(_word(model, c) for c in kept)}; "
         "± one standard error), and how often each ends in each state:",
         "",
@@ -275,4 +298,4 @@ def _characters(result: Result, model: str, r: int) -> list[str]:
             f"chance of the other outcome is below {min(1.0, 3 / result.runs):.2g} "
             "(95%, the rule of three).",
         ]
-    return [*out, ""]
+    return out

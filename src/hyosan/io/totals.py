@@ -1,0 +1,134 @@
+"""``totals.parquet`` in a result folder: the counts as a table, with their provenance.
+
+One row per (run, time): columns ``run``, ``time`` and one per compartment
+(:attr:`hyosan.results.Result.totals`). The file's key-value metadata holds,
+under the key ``hyosan``, a JSON object with the provenance, so that a reader
+with pyarrow alone knows where the numbers came from::
+
+    {"version": "0.4.0", "scenario": "classroom", "seed": 7, "engine": "tau",
+     "time_unit": "hour", "parameters": {"beta": 0.5, "zeta": 0.1}}
+
+(``version`` is the hyosan that simulated the runs, ``parameters`` the
+scenario's resolved parameter values). Read it with pyarrow alone::
+
+    json.loads(pyarrow.parquet.read_schema("out/totals.parquet").metadata[b"hyosan"])
+
+A file written before this metadata existed reads as having no parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hyosan._checks import check_number
+from hyosan._typing import FloatArray
+from hyosan.errors import InputError
+from hyosan.io._errors import missing, unreadable
+from hyosan.results import Result
+
+__all__ = ["METADATA_KEY", "TOTALS", "provenance", "read_totals", "write_totals"]
+
+TOTALS = "totals.parquet"
+METADATA_KEY = "hyosan"
+"""The Parquet key-value metadata key under which the provenance is stored."""
+
+
+def provenance(result: Result) -> dict[str, Any]:
+    """The JSON object stored under ``hyosan`` in the file's metadata."""
+    return {
+        "version": str(result.dataset.attrs.get("hyosan_version", "unknown")),
+        "scenario": result.scenario_name,
+        "seed": result.seed,
+        "engine": result.engine,
+        "time_unit": result.time_unit,
+        "parameters": result.parameters,
+    }
+
+
+def write_totals(result: Result, path: Path) -> None:
+    """Write ``result.totals`` to ``path`` as Parquet, with :func:`provenance` as metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(result.totals, preserve_index=False)
+    mine = json.dumps(provenance(result), allow_nan=False).encode("utf-8")
+    metadata = {**(table.schema.metadata or {}), METADATA_KEY.encode("utf-8"): mine}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+
+
+def read_totals(path: Path) -> tuple[FloatArray, FloatArray, list[str], dict[str, float]]:
+    """Counts ``(runs, times, compartments)``, the time grid, the compartments and the
+    parameters (empty for a file without them) from the table at ``path``."""
+    if not path.is_file():
+        raise missing(path)
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        raise unreadable(path, "Parquet", err) from None
+    frame = table.to_pandas()
+    if list(frame.columns[:2]) != ["run", "time"] or frame.shape[1] < 3:
+        raise InputError(
+            "unexpected columns",
+            source=str(path),
+            value=list(frame.columns),
+            allowed="run, time, then one column per compartment",
+        )
+    counts, times = _unstack(frame, path)
+    parameters = _parameters((table.schema.metadata or {}).get(METADATA_KEY.encode()), path)
+    return counts, times, [str(c) for c in frame.columns[2:]], parameters
+
+
+def _parameters(raw: bytes | None, path: Path) -> dict[str, float]:
+    """The ``parameters`` of the stored provenance, checked (empty when there is none)."""
+    if raw is None:
+        return {}
+    try:
+        stored = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(
+            f"cannot read the provenance as JSON ({err})", source=str(path), key=METADATA_KEY
+        ) from None
+    given = stored.get("parameters", {}) if isinstance(stored, dict) else None
+    if not isinstance(given, dict):
+        raise InputError(
+            "expected an object of parameter values",
+            source=str(path),
+            key=f"{METADATA_KEY}.parameters",
+            value=given,
+            allowed='e.g. {"beta": 0.5}',
+        )
+    return {
+        str(name): check_number(
+            value, key=f"{METADATA_KEY}.parameters.{name}", low=-math.inf, source=str(path)
+        )
+        for name, value in given.items()
+    }
+
+
+def _unstack(frame: pd.DataFrame, path: Path) -> tuple[FloatArray, FloatArray]:
+    """Counts of shape ``(runs, times, compartments)`` and the time grid from the table."""
+    frame = frame.sort_values(["run", "time"], kind="stable")
+    runs = pd.unique(frame["run"])
+    n_runs = len(runs)
+    n_times = len(frame) // n_runs if n_runs else 0
+    times = frame["time"].to_numpy(dtype=np.float64)[:n_times]
+    if (
+        n_runs == 0
+        or n_runs * n_times != len(frame)
+        or not np.array_equal(frame["time"].to_numpy(dtype=np.float64), np.tile(times, n_runs))
+    ):
+        raise InputError(
+            "every run must have the same output times",
+            source=str(path),
+            allowed="one row per (run, time) on a shared time grid",
+        )
+    counts = frame.iloc[:, 2:].to_numpy(dtype=np.float64).reshape(n_runs, n_times, -1)
+    return counts, times
