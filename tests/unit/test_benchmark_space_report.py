@@ -39,6 +39,9 @@ def _usa(engine: str, wall: float, rss_mb: float, status: str = "ok") -> dict[st
 
 
 def test_space_targets_judge_each_case_by_its_own_limit(report: Any) -> None:
+    """Each census-map case is judged against its own target (US exact 180 s, US tau 20 s,
+    Korea 18 s), an over-limit run counts as not met, and a memory verdict appears only for a
+    world with a finished run, judged on its peak."""
     rows = [
         _usa("ssa", 150.3, 652.0),
         _usa("tau", 21.0, 5000.0),
@@ -58,6 +61,8 @@ def test_space_targets_judge_each_case_by_its_own_limit(report: Any) -> None:
 
 
 def test_an_over_limit_run_under_a_limit_below_the_target_shows_nothing(report: Any) -> None:
+    """A run cut off by a limit (60 s) below its target (180 s) gets no verdict: it says the
+    limit was too low rather than "NOT met"."""
     row = _usa("ssa", 0.0, 100.0, status="over limit")
     row["limit_s"] = 60.0
     (line,) = report.space_targets([row])
@@ -65,6 +70,8 @@ def test_an_over_limit_run_under_a_limit_below_the_target_shows_nothing(report: 
 
 
 def test_the_peers_sentence_sizes_the_us_from_the_run(report: Any) -> None:
+    """The sentence on peers computes the US network's size and Starsim's memory for the US
+    population from the rows, and says only that no peer runs these worlds without a US run."""
     rows = [
         {"contender": "starsim", "n": 100, "status": "ok", "peak_rss_mb": 300.0},
         {"contender": "starsim", "n": 10_000_100, "status": "ok", "peak_rss_mb": 300 + 1e9 / 2**20},
@@ -77,6 +84,8 @@ def test_the_peers_sentence_sizes_the_us_from_the_run(report: Any) -> None:
 
 
 def test_the_space_table_shows_the_warm_up_apart(report: Any) -> None:
+    """The census-map table's row shows the run, the warm-up and the whole process in
+    separate columns (150 s, 0.60 s, 153 s)."""
     data = {"space_limit_s": 300.0, "rows": [], "space": [_usa("ssa", 150.0, 652.0)]}
     row = report.space_section(data)[-2]
     assert row.startswith("| continental US, exact | 79,765 | 306.7 M | 5 | 150 s | 0.60 s | 153 s")

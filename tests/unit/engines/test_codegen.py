@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from numpy.random import PCG64, Generator
 
+from hyosan.engines import Stops
 from hyosan.engines._codegen import MAX_REACTIONS, generated_kernel, kernel_source
 from hyosan.engines._kernels import ssa_direct_run
-from hyosan.engines.base import Conditions
 from hyosan.interventions import Condition
 from hyosan.model import Model, builtin_model, compile_model
 from hyosan.model.characters import tag_model
@@ -28,15 +30,15 @@ CASES = {
 def _run(kernel, model: Model, x0: list[float], conds: list[str], seed: int, budget: int):
     cm = compile_model(model)
     times = np.linspace(0.0, 50.0 if model.time_unit == "day" else 24.0, 26)
-    c = Conditions.build([Condition.parse(t) for t in conds], model.compartments)
+    c = Stops.build([Condition.parse(t) for t in conds], model.compartments)
     x = np.array(x0)
     out = np.zeros((len(times), len(x)))
     res = kernel(
         x,
         0.0,
         times[-1],
-        *cm.kernel_arrays,
-        *c.arrays,
+        *cm.arrays,
+        *c.mixed,
         times,
         out,
         0,
@@ -49,6 +51,9 @@ def _run(kernel, model: Model, x0: list[float], conds: list[str], seed: int, bud
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("budget", [10**9, 37])
 def test_generated_kernel_draws_the_generic_path(name: str, budget: int) -> None:
+    """For eight built-in models of few reactions, with and without stop conditions and with an
+    event budget that cuts the run short, the generated kernel returns what the generic one
+    returns and leaves the same counts and output, for three seeds."""
     model = builtin_model(name)
     x0, conds = CASES[name]
     kernel = generated_kernel(compile_model(model))
@@ -62,6 +67,8 @@ def test_generated_kernel_draws_the_generic_path(name: str, budget: int) -> None
 
 
 def test_large_models_keep_the_generic_kernel() -> None:
+    """A model tagged with three characters has more than ``MAX_REACTIONS`` reactions: no kernel
+    is generated for it."""
     big = tag_model(builtin_model("aouad"), ["a", "b", "c"])
     assert len(big.reactions) > MAX_REACTIONS
     assert generated_kernel(compile_model(big)) is None
@@ -77,12 +84,13 @@ def test_the_source_names_the_structure_not_the_rates() -> None:
 
 
 def test_the_kernel_lives_in_the_cache_folder(tmp_path, monkeypatch) -> None:
+    """With ``HYOSAN_CACHE_DIR`` set, the generated source is written to its ``kernels``
+    folder: one ``hyosan_ssa_*.py`` file, marked as generated."""
     import hyosan.engines._codegen as codegen
 
     monkeypatch.setenv("HYOSAN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(codegen, "_LOADED", {})
-    monkeypatch.setattr(codegen, "_BY_STRUCTURE", {})
-    monkeypatch.setattr(codegen, "_BY_ARRAYS", {})
+    for name in [n for n in sys.modules if n.startswith("hyosan_ssa_")]:
+        monkeypatch.delitem(sys.modules, name)  # loaded kernels: this one must be loaded anew
     kernel = codegen.generated_kernel(compile_model(builtin_model("sir")))
     assert kernel is not None
     files = list((tmp_path / "kernels").glob("hyosan_ssa_*.py"))

@@ -21,6 +21,8 @@ fill = "S"
 
 @pytest.mark.parametrize("scale", [0.1, 0.5, 2.0, 3.7])
 def test_scale_multiplies_every_patch_and_keeps_the_total(scale: float) -> None:
+    """Each patch holds its count times ``scale`` to within one person, in whole people, the
+    total is the rounded scaled total, and ``scale`` survives a TOML round trip."""
     sc = load_scenario_text(BASE + f"scale = {scale}\n")
     world = sc.world.world
     pop = sc.world.population
@@ -34,11 +36,15 @@ def test_scale_multiplies_every_patch_and_keeps_the_total(scale: float) -> None:
 
 @pytest.mark.parametrize("bad", ["0", "-1.0", "inf", '"half"'])
 def test_a_bad_scale_names_the_key(bad: str) -> None:
+    """A zero, negative, infinite or non-numeric scale raises an ``InputError`` naming
+    ``world.scale``."""
     with pytest.raises(InputError) as err:
         load_scenario_text(BASE + f"scale = {bad}\n")
     assert err.value.key == "world.scale"
 
 
 def test_scale_one_is_the_world_itself() -> None:
+    """Without ``scale`` (a scale of 1) the scenario's patch populations are the world's own,
+    exactly."""
     sc = load_scenario("hyosan-school")
     np.testing.assert_array_equal(sc.world.population, sc.world.world.population)
