@@ -21,14 +21,12 @@ from pathlib import Path
 __all__ = ["replacing", "write_bytes", "write_text"]
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
+def _mode() -> int:
+    """The mode ``open`` gives a new file now: 0666 less the umask in force (``mkstemp``
+    gives 0600). The umask is read by setting it, for an instant, to the strictest 077."""
+    mask = os.umask(0o077)
     os.umask(mask)
-    return mask
-
-
-_MODE = 0o666 & ~_umask()
-"""The mode a file gets when a program opens it to write (``mkstemp`` gives 0600)."""
+    return 0o666 & ~mask
 
 
 @contextlib.contextmanager
@@ -50,7 +48,7 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.chmod(tmp, _MODE)
+        os.chmod(tmp, _mode())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -82,8 +82,14 @@ class OdeStepper(Stepper):
         grid = output.times[i_out:]
         t_eval = np.append(grid[(grid >= t) & (grid < t_stop)], t_stop)
         weights = stops.dense() if self.dense else stops.weights
+        rhs, reached = self.rhs(model), [t]
+
+        def f(time: float, y: FloatArray) -> FloatArray:
+            reached[0] = max(reached[0], time)  # where the solver got to, if it fails
+            return rhs(time, y)
+
         sol = solve_ivp(
-            self.rhs(model),
+            f,
             (t, t_stop),
             x,
             method=self.method,
@@ -93,7 +99,7 @@ class OdeStepper(Stepper):
             events=_events(weights, stops),
         )
         if sol.status < 0:
-            return Step(Status.FAILED, float(sol.t[-1]), i_out, 0, detail=str(sol.message))
+            return Step(Status.FAILED, float(reached[0]), i_out, 0, detail=str(sol.message))
         stopped = sol.status == 1
         c = _fired(sol) if stopped else -1
         t_end = float(sol.t_events[c][0]) if stopped else t_stop

@@ -140,20 +140,17 @@ def _check_enough(
     """Every character is one of the people who start where it starts (``have``: the
     initial counts, patches by compartments)."""
     comps = model.compartments
-    where = placement(characters, model, world)
-    need = np.zeros((world.world.n_patches if world is not None else 1, len(comps)))
-    for p, j in where:
-        need[p, j] += 1
-    bad = np.argwhere(need > have)
-    if len(bad):
-        p, j = (int(v) for v in bad[0])
-        i = where.index((p, j))
-        raise InputError(
-            f"there are only {have[p, j]:g} people of {comps[j]} there to be this character",
-            key=f"characters[{i}]",
-            value=characters[i].name,
-            allowed="a compartment and place where enough people start",
-        )
+    taken = np.zeros_like(have)
+    for i, (p, j) in enumerate(placement(characters, model, world)):
+        taken[p, j] += 1
+        if taken[p, j] > have[p, j]:
+            people = "person" if have[p, j] == 1 else "people"
+            raise InputError(
+                f"there are only {have[p, j]:g} {people} of {comps[j]} there to be this character",
+                key=f"characters[{i}]",
+                value=characters[i].name,
+                allowed="a compartment and place where enough people start",
+            )
 
 
 def check_cast(
