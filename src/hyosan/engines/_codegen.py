@@ -108,9 +108,9 @@ def _setup(cm: CompiledModel) -> list[str]:
         "",
         "",
         "@njit(cache=True)",
-        "def kernel(x, t, t_stop, k, law, r1, r2, stoich, chg_ptr, chg_idx, chg_val, dn, in_n,",
-        "           dep_ptr, dep_idx, cond_w, cond_op, cond_thr, t_out, out, i_out,",
-        "           max_events, rng):",
+        "def kernel(x, t, t_stop, m, cond, t_out, out, i_out, max_events, rng):",
+        "    k, law, r1, r2, in_n = m.k, m.law, m.r1, m.r2, m.in_n",
+        "    cond_w, cond_op, cond_thr = cond",
         "    a = np.empty(k.shape[0])",
         "    propensities(x, k, law, r1, r2, in_n, True, a)",
     ]

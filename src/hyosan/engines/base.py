@@ -88,8 +88,10 @@ class Stepper(abc.ABC):
 class KernelStepper(Stepper):
     """A numba kernel called the one way all kernels are called.
 
-    ``kernel(x, t, t_stop, *model.arrays, *stop arrays, t_out, out, i_out,
-    budget, rng, *tail)`` returns ``(status, t, i_out, events, condition)``.
+    ``kernel(x, t, t_stop, model.arrays, stop arrays, t_out, out, i_out,
+    budget, rng, *tail)`` returns ``(status, t, i_out, events, condition)``:
+    the model's arrays travel as its named tuple (:class:`~hyosan.model.ModelArrays`
+    or :class:`~hyosan.space.compiled.SpaceArrays`), the stop conditions as a tuple.
     ``rebuild``, when set, is how to make the stepper again in another
     process (a generated kernel lives in a module of its own).
     """
@@ -107,8 +109,8 @@ class KernelStepper(Stepper):
             x,
             span.t,
             span.t_stop,
-            *model.arrays,
-            *(stops.spatial if self.in_space else stops.mixed),
+            model.arrays,
+            stops.spatial if self.in_space else stops.mixed,
             output.times,
             output.values,
             span.i_out,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from hyosan.errors import InputError
+from hyosan.errors import InputError, unknown
 
 __all__ = ["join", "parse_toml", "read_toml", "validate"]
 
@@ -93,9 +93,9 @@ def _input_error(err: ValidationError, source: str, key_prefix: str) -> InputErr
     ctx = first.get("ctx") or {}
     value: Any = first.get("input")
     if first["type"] == "unknown_key":
-        loc.append(ctx["key"])
-        problem, value, allowed = f"unknown key{ctx['hint']}", ctx["key"], ctx["allowed"]
-    elif first["type"] == "missing":
+        key = join(key_prefix, _key_path([*loc, ctx["key"]]))
+        return unknown("key", ctx["key"], ctx["allowed"].split(", "), source=source, key=key)
+    if first["type"] == "missing":
         return InputError(
             "missing key",
             source=source,

@@ -65,32 +65,7 @@ def branch_free_laws(law, r1, r2, nc):
 
 
 @njit(cache=True)
-def direct_steps(
-    x,
-    t,
-    t_stop,
-    k,
-    law,
-    r1,
-    r2,
-    stoich,
-    chg_ptr,
-    chg_idx,
-    chg_val,
-    dn,
-    in_n,
-    dep_ptr,
-    dep_idx,
-    cond_w,
-    cond_op,
-    cond_thr,
-    t_out,
-    out,
-    i_out,
-    max_events,
-    a,
-    rng,
-):
+def direct_steps(x, t, t_stop, m, cond, t_out, out, i_out, max_events, a, rng):
     """Up to ``max_events`` exact events from ``t`` towards ``t_stop``.
 
     ``a`` holds the propensities on entry and on exit (work array).
@@ -102,6 +77,8 @@ def direct_steps(
     ``k * xe[q1] * (xe[q2] - same) * (1/N if frequency dependent)``, with no
     branch on the rate law (see docs/design/performance.md).
     """
+    k, law, r1, r2, _, chg_ptr, chg_idx, chg_val, dn, in_n, dep_ptr, dep_idx = m
+    cond_w, cond_op, cond_thr = cond
     nr = k.shape[0]
     nc = x.shape[0]
     xe = np.empty(nc + 1)
@@ -163,31 +140,7 @@ def direct_steps(
 
 
 @njit(cache=True)
-def ssa_direct_run(
-    x,
-    t,
-    t_stop,
-    k,
-    law,
-    r1,
-    r2,
-    stoich,
-    chg_ptr,
-    chg_idx,
-    chg_val,
-    dn,
-    in_n,
-    dep_ptr,
-    dep_idx,
-    cond_w,
-    cond_op,
-    cond_thr,
-    t_out,
-    out,
-    i_out,
-    max_events,
-    rng,
-):
+def ssa_direct_run(x, t, t_stop, m, cond, t_out, out, i_out, max_events, rng):
     """Run the direct method on ``x`` (float64 counts, changed in place).
 
     Parameters
@@ -196,10 +149,13 @@ def ssa_direct_run(
         Counts; updated in place.
     t, t_stop : float
         Start and stop time of this segment.
-    k, law, r1, r2, stoich, chg_ptr, chg_idx, chg_val, dn, in_n, dep_ptr, dep_idx : arrays
-        The compiled model (``dn[j]`` is the change of ``N`` when ``j`` fires).
-    cond_w, cond_op, cond_thr : arrays
-        Stop conditions (see ``conditions.first_condition``); may be empty.
+    m : ModelArrays
+        The compiled model, a named tuple ``(k, law, r1, r2, stoich, chg_ptr,
+        chg_idx, chg_val, dn, in_n, dep_ptr, dep_idx)`` (``hyosan.model.compiled``;
+        ``dn[j]`` is the change of ``N`` when ``j`` fires).
+    cond : tuple
+        Stop conditions ``(cond_w, cond_op, cond_thr)`` (see
+        ``conditions.first_condition``); may be empty.
     t_out : float64[T]
         Output grid; ``out[T, C]`` receives states from index ``i_out`` on.
     max_events : int
@@ -210,31 +166,6 @@ def ssa_direct_run(
     -------
     status, t, i_out, n_events, condition
     """
-    a = np.empty(k.shape[0])
-    propensities(x, k, law, r1, r2, in_n, True, a)
-    return direct_steps(
-        x,
-        t,
-        t_stop,
-        k,
-        law,
-        r1,
-        r2,
-        stoich,
-        chg_ptr,
-        chg_idx,
-        chg_val,
-        dn,
-        in_n,
-        dep_ptr,
-        dep_idx,
-        cond_w,
-        cond_op,
-        cond_thr,
-        t_out,
-        out,
-        i_out,
-        max_events,
-        a,
-        rng,
-    )
+    a = np.empty(m.k.shape[0])
+    propensities(x, m.k, m.law, m.r1, m.r2, m.in_n, True, a)
+    return direct_steps(x, t, t_stop, m, cond, t_out, out, i_out, max_events, a, rng)

@@ -223,39 +223,14 @@ def _react_checked(
 
 @njit(cache=True)
 def space_tau_run(
-    X,
-    t,
-    t_stop,
-    k,
-    law,
-    r1,
-    r2,
-    in_n,
-    chg_a,
-    chg_b,
-    coupled,
-    coupling,
-    out_ptr,
-    out_dst,
-    out_w,
-    mob,
-    cond_w,
-    cond_m,
-    cond_op,
-    cond_thr,
-    t_out,
-    out,
-    i_out,
-    max_events,
-    rng,
-    eps,
-    n_critical,
-    n_ssa,
+    X, t, t_stop, m, cond, t_out, out, i_out, max_events, rng, eps, n_critical, n_ssa
 ):
     """Leap ``X`` from ``t`` towards ``t_stop``; see the module docstring.
 
     Returns ``(status, t, i_out, n_events, condition)``; events count reactions and moves.
     """
+    k, law, r1, r2, in_n, chg_a, chg_b, coupled, coupling, out_ptr, out_dst, out_w, mob = m
+    cond_w, cond_m, cond_op, cond_thr = cond
     nr = k.shape[0]
     nc = mob.shape[0]
     n_patches = X.shape[0] // nc

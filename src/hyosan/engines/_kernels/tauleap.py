@@ -94,34 +94,7 @@ def select_tau(x, a, crit, stoich, r1, r2, law, eps):
 
 
 @njit(cache=True)
-def tau_leap_run(
-    x,
-    t,
-    t_stop,
-    k,
-    law,
-    r1,
-    r2,
-    stoich,
-    chg_ptr,
-    chg_idx,
-    chg_val,
-    dn,
-    in_n,
-    dep_ptr,
-    dep_idx,
-    cond_w,
-    cond_op,
-    cond_thr,
-    t_out,
-    out,
-    i_out,
-    max_events,
-    rng,
-    eps,
-    n_critical,
-    n_ssa,
-):
+def tau_leap_run(x, t, t_stop, m, cond, t_out, out, i_out, max_events, rng, eps, n_critical, n_ssa):
     """Tau-leap ``x`` (float64 counts, changed in place) from ``t`` towards ``t_stop``.
 
     Arguments as for ``ssa_direct_run``, plus ``eps`` (error control, 0.03 in
@@ -129,6 +102,8 @@ def tau_leap_run(
     covers more than ``n_ssa`` expected events). Returns
     ``(status, t, i_out, n_events, condition)``.
     """
+    k, law, r1, r2, stoich, in_n = m.k, m.law, m.r1, m.r2, m.stoich_f, m.in_n
+    cond_w, cond_op, cond_thr = cond
     nr = k.shape[0]
     nc = x.shape[0]
     a = np.empty(nr)
@@ -153,30 +128,7 @@ def tau_leap_run(
         if tau1 < n_ssa / a0:
             budget = min(_N_SSA_STEPS, max_events - n_events)
             status, t, i_out, done, c = direct_steps(
-                x,
-                t,
-                t_stop,
-                k,
-                law,
-                r1,
-                r2,
-                stoich,
-                chg_ptr,
-                chg_idx,
-                chg_val,
-                dn,
-                in_n,
-                dep_ptr,
-                dep_idx,
-                cond_w,
-                cond_op,
-                cond_thr,
-                t_out,
-                out,
-                i_out,
-                budget,
-                a,
-                rng,
+                x, t, t_stop, m, cond, t_out, out, i_out, budget, a, rng
             )
             n_events += done
             if status != BUDGET:
