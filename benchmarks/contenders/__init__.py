@@ -56,7 +56,7 @@ _ALL = (
     Contender(
         "hyosan-ssa-kernel",
         "hyosan_ssa_kernel",
-        "hyosan DirectSSA via run_path, warm",
+        "hyosan DirectSSA via run_plan on a Plan built once, warm",
         "exact",
         warm=True,
     ),

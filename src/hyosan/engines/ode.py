@@ -28,6 +28,7 @@ from hyosan.engines.base import Compiled, Output, Rng, Span, Stepper
 from hyosan.engines.settings import MeanFieldSettings
 from hyosan.engines.status import Status, Step
 from hyosan.engines.stops import Stops
+from hyosan.interventions import Op
 from hyosan.model import CompiledModel
 from hyosan.model.characters import Tags
 
@@ -123,14 +124,16 @@ def _fired(sol: Any) -> int:
 
 
 def _events(weights: FloatArray, stops: Stops) -> list[Callable[..., float]]:
+    """One terminal SciPy event per stop condition: ``w @ y - threshold`` crossing zero
+    upwards for ``>`` and ``>=``, downwards for ``<`` and ``<=``."""
     events: list[Callable[..., float]] = []
     for c in range(len(stops)):
-        w, thr, op = weights[c], float(stops.thresholds[c]), int(stops.ops[c])
+        w, thr, op = weights[c], float(stops.thresholds[c]), Op(int(stops.ops[c]))
 
         def event(_t: float, y: FloatArray, w: FloatArray = w, thr: float = thr) -> float:
             return float(w @ y - thr)
 
         event.terminal = True  # type: ignore[attr-defined]
-        event.direction = 1.0 if op >= 2 else -1.0  # type: ignore[attr-defined]
+        event.direction = 1.0 if op.rising else -1.0  # type: ignore[attr-defined]
         events.append(event)
     return events
