@@ -31,7 +31,7 @@ from hyosan.engines.plan import Firings, Plan
 from hyosan.engines.status import Status
 from hyosan.engines.stops import Stops
 from hyosan.errors import EngineError
-from hyosan.interventions import Intervention, RunState
+from hyosan.interventions import Draws, Intervention, RunState
 from hyosan.model import Model, rate_constants
 from hyosan.model.characters import Tags
 from hyosan.space import WorldSetup
@@ -48,6 +48,7 @@ def run_plan(
     times: FloatArray,
     rng: np.random.Generator,
     *,
+    seed: np.random.SeedSequence | None = None,
     progress: Progress | None = None,
     firings: Firings | None = None,
 ) -> tuple[FloatArray, int]:
@@ -55,13 +56,15 @@ def run_plan(
     and the number of events.
 
     ``rng`` drives the engine; each intervention draws from its own stream,
-    seeded from ``rng``'s state at the start. ``firings``, when given, is filled with what
-    each intervention did. Without a world ``P`` is 1.
+    a child of ``seed`` (the run's seed, when the caller has it) or else of
+    ``rng``'s state at the start (:meth:`Plan.draws`). ``firings``, when
+    given, is filled with what each intervention did. Without a world ``P``
+    is 1.
     """
     x = np.array(x0, dtype=np.float64).ravel()
     output = Output.empty(times, len(x))
     t_end = float(times[-1])
-    run = _Run(plan, x, rng, firings, t_end) if plan.interventions else None
+    run = _Run(plan, x, plan.draws(rng, seed), firings, t_end) if plan.interventions else None
     compiled, stops = plan.compiled, plan.stops
     t, i_out, events = 0.0, 0, 0
     while True:
@@ -90,13 +93,13 @@ def run_plan(
 class _Run:
     """The interventions' side of one run: what is due, what waits, and what they changed."""
 
-    __slots__ = ("compiled", "draws", "firings", "plan", "state", "timed", "waiting")
+    __slots__ = ("_stops", "compiled", "draws", "firings", "plan", "state", "timed", "waiting")
 
     def __init__(
         self,
         plan: Plan,
         x: FloatArray,
-        rng: np.random.Generator,
+        draws: list[Draws],
         firings: Firings | None,
         t_end: float,
     ) -> None:
@@ -110,7 +113,8 @@ class _Run:
         weight = world.weight.copy() if world is not None else None
         X = x.reshape(-1, len(plan.model.compartments))  # a view: one row per patch
         self.state = RunState(X, dict(plan.values), plan.setting, weight)
-        self.draws = plan.draws(rng)
+        self.draws = draws
+        self._stops: Stops | None = plan.stops  # the waiting conditions' rows, None: stale
 
     def fire(self, i: int, t: float) -> None:
         """Apply intervention ``i``'s actions, rebuild what they changed, record the firing."""
@@ -141,17 +145,21 @@ class _Run:
                 assert cond is not None
                 if cond.holds(cond.total(self.state.X, setting.compartments, setting.world)):
                     self.waiting.remove(i)
+                    self._stops = None
                     self.fire(i, t)
                     fired = True
 
     def fire_waiting(self, row: int, t: float) -> None:
         """Fire the waiting intervention whose condition, row ``row`` of :meth:`stops`, held."""
+        self._stops = None
         self.fire(self.waiting.pop(row), t)
 
     def stops(self) -> Stops:
         """The conditions still waiting, in the order of :attr:`waiting`."""
-        rows = [self.plan.waiting.index(i) for i in self.waiting]
-        return self.plan.stops.rows(rows)
+        if self._stops is None:
+            rows = [self.plan.waiting.index(i) for i in self.waiting]
+            self._stops = self.plan.stops.rows(rows)
+        return self._stops
 
     def next_stop(self, t_end: float) -> float:
         return min(self.timed[0][0], t_end) if self.timed else t_end

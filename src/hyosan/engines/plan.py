@@ -10,7 +10,6 @@ layout, the world). Nothing of a run is kept between calls anywhere else.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,7 +19,14 @@ from hyosan._typing import FloatArray
 from hyosan.engines.base import Compiled, Engine, Stepper
 from hyosan.engines.choose import get_engine
 from hyosan.engines.stops import Stops
-from hyosan.interventions import BinomialDraws, Draws, ExactDraws, Intervention, Setting
+from hyosan.interventions import (
+    BinomialDraws,
+    Draws,
+    ExactDraws,
+    Intervention,
+    RunSeed,
+    Setting,
+)
 from hyosan.interventions.core import stream_keys
 from hyosan.model import Model, compile_model, resolve_parameters
 from hyosan.model.characters import Tags
@@ -44,7 +50,8 @@ class Plan:
     compiled
         The model as arrays at the start (rates, edge weights).
     interventions
-        What happens during the runs, each with its stream key (``keys``).
+        What happens during the runs, each with its stream key (``keys``) and
+        whether it draws (``drawing``).
     waiting, stops
         The indices of the interventions triggered by a condition, and those
         conditions as arrays (row ``r`` is intervention ``waiting[r]``'s).
@@ -61,6 +68,7 @@ class Plan:
     stepper: Stepper
     interventions: tuple[Intervention, ...]
     keys: tuple[int, ...]
+    drawing: tuple[bool, ...]
     waiting: tuple[int, ...]
     stops: Stops
     setting: Setting
@@ -103,25 +111,32 @@ class Plan:
             stepper=eng.prepare(compiled, tags),
             interventions=ivs,
             keys=stream_keys(ivs),
+            drawing=tuple(any(a.draws for a in iv.actions) for iv in ivs),
             waiting=waiting,
             stops=Stops.build(conditions, model.compartments, world),  # type: ignore[arg-type]
             setting=Setting(model.compartments, model.zombies, tags, world),
             setup=setup,
         )
 
-    def draws(self, rng: np.random.Generator) -> list[Draws]:
-        """Each intervention's draws in the run whose engine draws from ``rng``.
+    def draws(
+        self, rng: np.random.Generator, seed: np.random.SeedSequence | None = None
+    ) -> list[Draws]:
+        """Each intervention's draws in a run whose engine draws from ``rng``.
 
-        Call it at the start of the run: the streams are children of a seed
-        made from ``rng``'s state then (which they leave as it is), so runs
-        that share one generator draw differently, and runs started from
-        the same seed draw the same.
+        Call it at the start of the run. Interventions that take random
+        shares draw from streams of their own (:class:`~hyosan.interventions.RunSeed`):
+        children of ``seed``, the run's seed, when given; else of a seed made
+        from ``rng``'s state now (which they leave as it is). The others, and
+        every intervention under the ODE, take exact shares.
         """
-        if not self.engine.stochastic:
-            return [ExactDraws()] * len(self.interventions)
-        state = repr(rng.bit_generator.state).encode()
-        run = np.random.SeedSequence(int.from_bytes(hashlib.sha256(state).digest(), "little"))
-        return [BinomialDraws(run, key) for key in self.keys]
+        exact = ExactDraws()
+        if not self.engine.stochastic or not any(self.drawing):
+            return [exact] * len(self.interventions)
+        run = RunSeed(seed, rng)
+        return [
+            BinomialDraws(run, key) if drawing else exact
+            for key, drawing in zip(self.keys, self.drawing, strict=True)
+        ]
 
     def needs_compiling(self) -> bool:
         """Whether the first run will compile a kernel (not loaded, not in numba's cache)."""

@@ -43,7 +43,9 @@ class _Job:
         p = self.plan
         rng = np.random.Generator(np.random.PCG64(self.seed))
         firings = Firings.empty(len(p.interventions), len(p.model.compartments))
-        out, events = run_plan(p, self.x0, self.times, rng, progress=progress, firings=firings)
+        out, events = run_plan(
+            p, self.x0, self.times, rng, seed=self.seed, progress=progress, firings=firings
+        )
         return out, events, firings
 
 

@@ -17,6 +17,7 @@ holds those that act on patches.
 from __future__ import annotations
 
 import abc
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -38,6 +39,7 @@ __all__ = [
     "ExactDraws",
     "Impulse",
     "Remove",
+    "RunSeed",
     "RunState",
     "SetParameters",
     "Setting",
@@ -59,23 +61,47 @@ class ExactDraws:
         return count * fraction
 
 
+class RunSeed:
+    """The seed of one run's intervention streams, made only when an intervention first draws.
+
+    Given the run's own ``SeedSequence`` (``simulate`` knows it), its streams
+    are that seed's children; given only the engine's generator, a seed is
+    made from the generator's state at the start of the run (read then,
+    hashed when needed), so that runs sharing one generator draw differently.
+    """
+
+    __slots__ = ("_seed", "_state")
+
+    def __init__(
+        self, seed: np.random.SeedSequence | None = None, rng: np.random.Generator | None = None
+    ) -> None:
+        self._seed = seed
+        self._state = rng.bit_generator.state if seed is None and rng is not None else None
+
+    def get(self) -> np.random.SeedSequence:
+        if self._seed is None:
+            digest = hashlib.sha256(repr(self._state).encode()).digest()
+            self._seed = np.random.SeedSequence(int.from_bytes(digest, "little"))
+        return self._seed
+
+
 class BinomialDraws:
     """Binomial draws from a stream of their own, started only when first needed.
 
     The stream is seeded by ``SeedSequence(run.entropy, spawn_key=(*run.spawn_key,
-    key))``: a child of the run's seed (``run``) that no other intervention
-    shares (``key`` from :func:`~hyosan.interventions.stream_keys`).
+    key))``: a child of the run's seed that no other intervention shares
+    (``key`` from :func:`~hyosan.interventions.stream_keys`).
     """
 
     __slots__ = ("_key", "_rng", "_run")
 
-    def __init__(self, run: np.random.SeedSequence, key: int) -> None:
+    def __init__(self, run: RunSeed, key: int) -> None:
         self._run, self._key = run, key
         self._rng: np.random.Generator | None = None
 
     def take(self, count: float, fraction: float) -> float:
         if self._rng is None:
-            run = self._run
+            run = self._run.get()
             seed = np.random.SeedSequence(run.entropy, spawn_key=(*run.spawn_key, self._key))
             self._rng = np.random.Generator(np.random.PCG64(seed))
         return float(self._rng.binomial(int(count), fraction))
@@ -116,6 +142,8 @@ class Action(abc.ABC):
     __slots__ = ()
     key: ClassVar[str]
     needs_world: ClassVar[bool] = False
+    draws: ClassVar[bool] = False
+    """Whether it takes random shares of people (and so needs a stream)."""
 
     @abc.abstractmethod
     def apply(self, state: RunState, draws: Draws) -> None:
@@ -187,6 +215,7 @@ class Remove(Action):
     """
 
     key: ClassVar[str] = "remove"
+    draws: ClassVar[bool] = True
     impulses: tuple[Impulse, ...] = ()
 
     def apply(self, state: RunState, draws: Draws) -> None:

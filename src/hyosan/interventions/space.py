@@ -155,6 +155,7 @@ class Camp(Action):
 
     key: ClassVar[str] = "camp"
     needs_world: ClassVar[bool] = True
+    draws: ClassVar[bool] = True
     patches: Selection
     to: str
     fraction: float = 1.0

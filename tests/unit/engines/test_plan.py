@@ -79,15 +79,32 @@ def _numbers(plan: Plan, rng: np.random.Generator) -> list[list[float]]:
 
 def test_the_same_generator_state_gives_the_same_draws() -> None:
     """Two runs started from one seed draw the same numbers; making the draws leaves the
-    engine's generator as it was; each intervention has numbers of its own."""
-    plan = Plan.build(SIR, None, "ssa", interventions=(CULL, SLOW))
+    engine's generator as it was; each intervention that takes shares has numbers of its
+    own, one that only sets parameters takes exact shares (it never draws)."""
+    thin = Intervention(At(8.0), (Remove((Impulse("S", 0.1),)),))
+    plan = Plan.build(SIR, None, "ssa", interventions=(CULL, thin, SLOW))
     rng = np.random.default_rng(11)
     before = rng.bit_generator.state
     first = _numbers(plan, rng)
     assert rng.bit_generator.state == before
     assert _numbers(plan, np.random.default_rng(11)) == first
-    assert all(isinstance(d, BinomialDraws) for d in plan.draws(rng))
+    kinds = [type(d) for d in plan.draws(rng)]
+    assert kinds == [BinomialDraws, BinomialDraws, ExactDraws]
     assert first[0] != first[1]
+
+
+def test_a_run_seed_gives_its_children_whatever_the_generator() -> None:
+    """Given the run's own seed (as simulate gives it), the streams are its children: the
+    same for that seed whatever state the engine's generator is in, other for another."""
+    plan = Plan.build(SIR, None, "ssa", interventions=(CULL,))
+    seed = np.random.SeedSequence(5).spawn(2)[1]
+
+    def numbers(rng: np.random.Generator, s: np.random.SeedSequence) -> list[float]:
+        return [plan.draws(rng, s)[0].take(1000.0, 0.5) for _ in range(1)]
+
+    first = numbers(np.random.default_rng(1), seed)
+    assert numbers(np.random.default_rng(99), seed) == first
+    assert numbers(np.random.default_rng(1), np.random.SeedSequence(5).spawn(2)[0]) != first
 
 
 def test_a_shared_generator_advanced_gives_other_draws() -> None:

@@ -24,6 +24,7 @@ from hyosan.interventions import (
     Lockdown,
     Remove,
     Reopen,
+    RunSeed,
     RunState,
     SetParameters,
     Setting,
@@ -67,17 +68,31 @@ def test_binomial_draws_come_from_their_own_child_stream() -> None:
     ``SeedSequence(run.entropy, spawn_key=(*run.spawn_key, key))``: the same run and key
     give the same numbers, another key others."""
     run = np.random.SeedSequence(1234).spawn(3)[2]
-    draws = BinomialDraws(run, key=99)
+    draws = BinomialDraws(RunSeed(run), key=99)
     got = [draws.take(1000.0, 0.3) for _ in range(5)]
     seed = np.random.SeedSequence(run.entropy, spawn_key=(*run.spawn_key, 99))
     rng = np.random.Generator(np.random.PCG64(seed))
     assert got == [float(rng.binomial(1000, 0.3)) for _ in range(5)]
     assert all(isinstance(n, float) for n in got)
-    same, other = BinomialDraws(run, 99), BinomialDraws(run, 98)
+    same, other = BinomialDraws(RunSeed(run), 99), BinomialDraws(RunSeed(run), 98)
     assert [same.take(1000.0, 0.3) for _ in range(5)] == got
     assert [other.take(1000.0, 0.3) for _ in range(5)] != got
-    assert BinomialDraws(run, 1).take(50.0, 1.0) == 50.0
-    assert BinomialDraws(run, 1).take(50.0, 0.0) == 0.0
+    assert BinomialDraws(RunSeed(run), 1).take(50.0, 1.0) == 50.0
+    assert BinomialDraws(RunSeed(run), 1).take(50.0, 0.0) == 0.0
+
+
+def test_a_run_seed_from_a_generator_reads_its_state_at_the_start() -> None:
+    """Without the run's seed, the seed is made from the generator's state when the run
+    seed is made: a generator advanced afterwards changes nothing, one advanced before
+    gives another seed, and the generator itself is left as it was."""
+    rng = np.random.default_rng(3)
+    state = rng.bit_generator.state
+    early = RunSeed(rng=rng)
+    assert rng.bit_generator.state == state
+    rng.random()
+    late = RunSeed(rng=rng)
+    assert early.get().entropy == RunSeed(rng=np.random.default_rng(3)).get().entropy
+    assert late.get().entropy != early.get().entropy
 
 
 def test_set_parameters_changes_values_and_says_so() -> None:
