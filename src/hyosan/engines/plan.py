@@ -19,14 +19,8 @@ from hyosan._typing import FloatArray
 from hyosan.engines.base import Compiled, Engine, Stepper
 from hyosan.engines.choose import get_engine
 from hyosan.engines.stops import Stops
-from hyosan.interventions import (
-    BinomialDraws,
-    Draws,
-    ExactDraws,
-    Intervention,
-    RunSeed,
-    Setting,
-)
+from hyosan.interventions import Intervention, Setting
+from hyosan.interventions.actions import BinomialDraws, Draws, ExactDraws, RunSeed
 from hyosan.interventions.core import stream_keys
 from hyosan.model import Model, compile_model, resolve_parameters
 from hyosan.model.characters import Tags
