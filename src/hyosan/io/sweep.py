@@ -56,9 +56,12 @@ def sweep_markdown(frame: pd.DataFrame, *, title: str | None = None) -> str:
     """The table of :func:`sweep` in markdown: a row per grid point, ``mean ± SE`` cells."""
     axes, outcomes = sweep_columns(frame)
     seed = frame.attrs.get("seed")
+    common = " Every point ran from one seed (common random numbers)." * bool(
+        frame.attrs.get("common_random_numbers")
+    )
     lines = [f"# {title}", ""] if title else []
     lines += [
-        (f"Seed {seed}. " if seed is not None else "")
+        (f"Seed {seed}.{common} " if seed is not None else "")
         + "Each cell: the mean over the runs of its grid point ± one standard error.",
         "",
         "| " + " | ".join([*axes, "runs", *(sweep_label(frame, c) for c in outcomes)]) + " |",

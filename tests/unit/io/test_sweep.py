@@ -142,6 +142,14 @@ def test_markdown_title_and_seed_only_when_known() -> None:
     assert bare[0] == "Each cell: the mean over the runs of its grid point ± one standard error."
 
 
+def test_markdown_says_when_points_shared_their_random_numbers() -> None:
+    """A sweep run on common random numbers says so after its seed; an independent one
+    does not."""
+    paired = sweep_markdown(table(common_random_numbers=True)).splitlines()[0]
+    assert paired.startswith("Seed 1. Every point ran from one seed (common random numbers).")
+    assert "common random numbers" not in sweep_markdown(table(common_random_numbers=False))
+
+
 def test_columns_split_into_axes_and_outcomes() -> None:
     """The axes are the columns before seed; the outcomes are those with an _se column."""
     assert sweep_columns(table()) == (
