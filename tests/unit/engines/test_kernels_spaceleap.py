@@ -23,25 +23,9 @@ from hyosan.engines._kernels.spaceleap import (
     sparse_changes,
 )
 from hyosan.model import BUILTIN_MODELS, builtin_model, compile_model
-from hyosan.space import CompiledSpace, World, compile_space
+from hyosan.space import CompiledSpace, compile_space
 
-LATTICE = World.lattice(np.full((2, 3), 40.0))
-AOUAD_MOVES = {"S": 0.2, "E": 0.2, "Z": 0.8, "H": 0.5}
-EPS = 0.03
-N_SSA = 10.0
-PATCHES = [  # S E Ez Z H D
-    [0, 0, 0, 0, 0, 0],  # dead
-    [20_000, 600, 0, 3_000, 30, 0],  # crowded: leaps
-    [30, 2, 0, 3, 0, 0],  # few: critical
-    [5_000, 100, 0, 500, 20, 10],
-    [300, 0, 0, 0, 0, 0],  # humans only: something happens only with coupling
-    [2_000, 5, 1, 50, 3, 0],  # few bitten and hybrids: critical
-]
-
-
-def _space(coupling: float) -> CompiledSpace:
-    m = builtin_model("aouad")
-    return compile_space(m, compile_model(m), LATTICE, AOUAD_MOVES, coupling=coupling)
+from .spatial_case import EPS, LATTICE, N_SSA, PATCHES, aouad_space
 
 
 def _live(cs: CompiledSpace, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -97,7 +81,7 @@ def test_sparse_changes_and_leap_orders_equal_py_func(name: str, coupling: float
 def test_gather_equals_py_func_and_lists_each_patch_once(with_neighbours: bool) -> None:
     """Patches (and their neighbours) appended after a prefix, each once, compiled and as
     Python; a patch marked with the stamp already is not added again (its neighbours are)."""
-    cs = _space(0.5)
+    cs = aouad_space(0.5)
     n = cs.n_patches
     patches = np.array([4, 1, 4, 0], dtype=np.int64)
     got = []
@@ -127,7 +111,7 @@ def test_gather_equals_py_func_and_lists_each_patch_once(with_neighbours: bool) 
 def test_plan_patches_equals_py_func(coupling: float) -> None:
     """Which live patches run exact, and the others' leap bounds, compiled and as Python:
     the patches of few are exact, the crowded one is not, the dead one is left alone."""
-    cs = _space(coupling)
+    cs = aouad_space(coupling)
     *_, ids, n_ids, exact, bound_p = _plan(cs)
     *_, exact_py, bound_py = _plan(cs, plan_patches.py_func)
     np.testing.assert_array_equal(exact, exact_py)
@@ -140,7 +124,7 @@ def test_plan_patches_equals_py_func(coupling: float) -> None:
 def test_cao_bound_equals_py_func_and_clears_its_work_arrays(coupling: float) -> None:
     """Each live patch's leap bound, compiled and as Python, is ``plan_patches``' bound where
     it set one; the work arrays are zero again after each call."""
-    cs = _space(coupling)
+    cs = aouad_space(coupling)
     m, nc, nr = cs.model, cs.n_compartments, cs.model.n_reactions
     X, a, ids, n_ids, exact, bound_p = _plan(cs)
     g = leap_orders(m.law, m.r1, m.r2, nc)
@@ -170,7 +154,7 @@ def test_choose_leap_equals_py_func(coupling: float, h: float, convert: bool) ->
     Converting, the leap stays ``h`` and only patches with a critical reaction or a short
     bound change; otherwise the shortest bound shortens the leap and nobody leaps alone.
     """
-    cs = _space(coupling)
+    cs = aouad_space(coupling)
     nr = cs.model.n_reactions
     _, a, ids, n_ids, exact, bound_p = _plan(cs)
     got = []

@@ -29,21 +29,10 @@ from hyosan.engines._kernels.spaceleap import (
     sparse_changes,
 )
 from hyosan.engines._kernels.spacetau import _apply, _react, _react_checked
-from hyosan.model import builtin_model, compile_model
-from hyosan.space import CompiledSpace, World, compile_space
+from hyosan.space import CompiledSpace
 
-LATTICE = World.lattice(np.full((2, 3), 40.0))
-AOUAD_MOVES = {"S": 0.2, "E": 0.2, "Z": 0.8, "H": 0.5}
-EPS = 0.03
-N_SSA = 10.0
-PATCHES = [  # S E Ez Z H D
-    [0, 0, 0, 0, 0, 0],  # dead
-    [20_000, 600, 0, 3_000, 30, 0],  # crowded: leaps
-    [30, 2, 0, 3, 0, 0],  # few: critical
-    [5_000, 100, 0, 500, 20, 10],
-    [300, 0, 0, 0, 0, 0],  # humans only: reactions only with coupling
-    [2_000, 5, 1, 50, 3, 0],  # few bitten and hybrids: critical
-]
+from .spatial_case import EPS, N_SSA, PATCHES, aouad_space
+
 CASES = {"alone": (0.0, 1.0), "leaps": (0.0, 0.01), "coupled": (0.5, 0.005)}  # coupling, tau
 
 
@@ -79,8 +68,7 @@ def _step(case: str) -> Step:
     longer than the bounds allow, so that the crowded patches leap (the bounds are the
     kernel's business, not ``_react``'s)."""
     coupling, tau = CASES[case]
-    m = builtin_model("aouad")
-    cs = compile_space(m, compile_model(m), LATTICE, AOUAD_MOVES, coupling=coupling)
+    cs = aouad_space(coupling)
     cm, n, nc = cs.model, cs.n_patches, cs.n_compartments
     X = np.array(PATCHES, dtype=float).ravel()
     wout = out_weights(n, cs.out_ptr, cs.out_w)

@@ -30,31 +30,13 @@ from hyosan.results.tracks import (
 )
 from hyosan.space import World
 
-COMPS = ("S", "Z", "D")
+from ..results.hall_result import hall_result
+
 NAN = float("nan")
 
 
 def _result(world: World | None = None) -> Result:
-    counts = np.tile(np.array([[10.0, 1.0, 0.0], [8.0, 2.0, 1.0], [6.0, 3.0, 2.0]]), (2, 1, 1))
-    fields = None
-    if world is not None:
-        fields = np.zeros((*counts.shape, world.n_patches))
-        fields[..., 0] = counts
-    return Result.from_arrays(
-        counts,
-        [0.0, 0.5, 1.0],
-        COMPS,
-        events=[5, 6],
-        engine="ssa",
-        seed=3,
-        scenario_name="hall",
-        model="szd",
-        humans=("S",),
-        zombies=("Z",),
-        time_unit="hour",
-        fields=fields,
-        world=world,
-    )
+    return hall_result(world=world, times=(0.0, 0.5, 1.0))
 
 
 def _tracked(world: World | None = None) -> Result:

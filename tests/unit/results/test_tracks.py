@@ -22,32 +22,14 @@ from hyosan.results.tracks import (
 )
 from hyosan.space import World
 
+from .hall_result import COMPS, hall_result
+
 TIMES = [0.0, 1.0, 2.0]
-COMPS = ("S", "Z", "D")
 NAN = float("nan")
 
 
 def _result(runs: int = 2, engine: str = "ssa", world: World | None = None) -> Result:
-    counts = np.tile(np.array([[10.0, 1.0, 0.0], [8.0, 2.0, 1.0], [6.0, 3.0, 2.0]]), (runs, 1, 1))
-    fields = None
-    if world is not None:  # everyone in the first patch
-        fields = np.zeros((*counts.shape, world.n_patches))
-        fields[..., 0] = counts
-    return Result.from_arrays(
-        counts,
-        TIMES,
-        COMPS,
-        events=[0] * runs,
-        engine=engine,
-        seed=1,
-        scenario_name="hall",
-        model="szd",
-        humans=("S",),
-        zombies=("Z",),
-        time_unit="hour",
-        fields=fields,
-        world=world,
-    )
+    return hall_result(runs, engine, world, times=tuple(TIMES))
 
 
 def _states(final: list[int], runs_times: tuple[int, int] = (4, 3)) -> np.ndarray:
