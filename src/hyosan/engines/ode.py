@@ -83,14 +83,9 @@ class OdeStepper(Stepper):
         grid = output.times[i_out:]
         t_eval = np.append(grid[(grid >= t) & (grid < t_stop)], t_stop)
         weights = stops.dense() if self.dense else stops.weights
-        rhs, reached = self.rhs(model), [t]
-
-        def f(time: float, y: FloatArray) -> FloatArray:
-            reached[0] = max(reached[0], time)  # where the solver got to, if it fails
-            return rhs(time, y)
-
+        rhs = self.rhs(model)
         sol = solve_ivp(
-            f,
+            rhs,
             (t, t_stop),
             x,
             method=self.method,
@@ -100,7 +95,12 @@ class OdeStepper(Stepper):
             events=_events(weights, stops),
         )
         if sol.status < 0:
-            return Step(Status.FAILED, float(reached[0]), i_out, 0, detail=str(sol.message))
+            # where it failed: sol.t holds only the grid times reached, so solve again
+            # without a grid (a rare path, kept off the right-hand side's hot path)
+            again = solve_ivp(
+                rhs, (t, t_stop), x, method=self.method, rtol=self.rtol, atol=self.atol
+            )
+            return Step(Status.FAILED, float(again.t[-1]), i_out, 0, detail=str(sol.message))
         stopped = sol.status == 1
         c = _fired(sol) if stopped else -1
         t_end = float(sol.t_events[c][0]) if stopped else t_stop

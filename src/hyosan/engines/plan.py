@@ -96,7 +96,7 @@ class Plan:
         eng = get_engine(engine, in_space=setup is not None)
         ivs = tuple(interventions)
         waiting = tuple(i for i, iv in enumerate(ivs) if iv.trigger.condition is not None)
-        conditions = [ivs[i].trigger.condition for i in waiting]
+        conditions = [c for iv in ivs if (c := iv.trigger.condition) is not None]
         return cls(
             model=model,
             values=values,
@@ -107,7 +107,7 @@ class Plan:
             keys=stream_keys(ivs),
             drawing=tuple(any(a.draws for a in iv.actions) for iv in ivs),
             waiting=waiting,
-            stops=Stops.build(conditions, model.compartments, world),  # type: ignore[arg-type]
+            stops=Stops.build(conditions, model.compartments, world),
             setting=Setting(model.compartments, model.zombies, tags, world),
             setup=setup,
         )
