@@ -2,7 +2,7 @@
 
 hyosan writes the direct-method kernels it generates for each model structure
 (and numba's compiled code beside them) into ``$HYOSAN_CACHE_DIR/kernels``
-(:func:`hyosan.engines._codegen.cache_folder`). The suite points that
+(:func:`hyosan._cache.kernel_folder`). The suite points that
 variable, always, at a folder of pytest's cache, ``.pytest_cache/d/hyosan-kernels``
 (git-ignored; kept between sessions, so kernels compile once per checkout),
 or, when pytest's cache is off (``-p no:cacheprovider``), at a fresh

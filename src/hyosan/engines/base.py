@@ -133,13 +133,18 @@ class KernelStepper(Stepper):
 def needs_compiling(kernel: Any) -> bool:
     """True when a numba ``kernel`` is neither loaded nor in numba's on-disk cache.
 
-    Reads numba's cache index path, an internal of numba; if that ever
-    changes, the answer is False (no message) rather than an error.
+    A kernel compiled without a cache (no safe folder for it:
+    :mod:`hyosan._cache`) compiles at each first call. Reads numba's cache
+    index path, an internal of numba; if that ever changes, the answer is
+    False (no message) rather than an error.
     """
     if kernel.signatures:
         return False
+    cache: Any = getattr(kernel, "_cache", None)
+    if type(cache).__name__ == "NullCache":  # numba's stand-in when cache=False
+        return True
     try:
-        index = kernel._cache._cache_file._index_path
+        index = cache._cache_file._index_path
     except AttributeError:
         return False
     return not os.path.exists(index)

@@ -1,7 +1,8 @@
 """Numba kernels: arrays in, arrays out, an explicit Generator, a status code back.
 
-Kernels import only numpy, numba and math. They never allocate outputs the
-caller can see, never print, and never touch global random state.
+Kernels import only numpy, numba (its ``njit`` through ``_jit``, which decides
+where they cache) and math. They never allocate outputs the caller can see,
+never print, and never touch global random state.
 """
 
 from hyosan.engines._kernels.direct import ssa_direct_run

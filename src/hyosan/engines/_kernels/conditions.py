@@ -12,7 +12,8 @@ Operator codes: 0 ``<``, 1 ``<=``, 2 ``>``, 3 ``>=``.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from hyosan.engines._kernels._jit import njit
 
 
 @njit(cache=True)

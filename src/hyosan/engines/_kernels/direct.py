@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from hyosan.engines._kernels._jit import njit
 from hyosan.engines._kernels.conditions import first_condition
 from hyosan.engines._kernels.propensity import propensities
 from hyosan.engines._kernels.status import BUDGET, CONDITION, REACHED

@@ -49,8 +49,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from hyosan.engines._kernels._jit import njit
 from hyosan.engines._kernels.conditions import credit, first_holding, region_sums
 from hyosan.engines._kernels.direct import record_until
 from hyosan.engines._kernels.nsm_deps import channel_sets, refresh_channels

@@ -21,7 +21,8 @@ totals, and the path, are the same to the bit.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from hyosan.engines._kernels._jit import njit
 
 
 @njit(cache=True)

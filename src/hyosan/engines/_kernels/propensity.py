@@ -9,7 +9,8 @@ uses ``X (X - 1)`` (ordered pairs of distinct individuals).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from hyosan.engines._kernels._jit import njit
 
 
 @njit(cache=True, inline="always")

@@ -8,7 +8,8 @@ arrays (``chg_a``, ``chg_b``, ``coupled``, ``coupling``, ``out_*``, ``mob``).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from hyosan.engines._kernels._jit import njit
 
 
 @njit(cache=True)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
-
+from hyosan.engines._kernels._jit import njit
 from hyosan.engines._kernels.space import reaction_rates
 from hyosan.engines._kernels.spaceleap import cao_bound
 

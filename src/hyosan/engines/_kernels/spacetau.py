@@ -80,8 +80,8 @@ References
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from hyosan.engines._kernels._jit import njit
 from hyosan.engines._kernels.conditions import credit, first_holding, region_sums
 from hyosan.engines._kernels.direct import record_until
 from hyosan.engines._kernels.space import out_weights

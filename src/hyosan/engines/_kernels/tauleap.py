@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from hyosan.engines._kernels._jit import njit
 from hyosan.engines._kernels.conditions import first_condition
 from hyosan.engines._kernels.direct import direct_steps, record_until
 from hyosan.engines._kernels.propensity import propensities
