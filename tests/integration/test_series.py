@@ -18,8 +18,12 @@ SHORT = {"ssa": 4.0, "tau": 24.0, "ode": 24.0}
 
 
 def _short(name: str, end: float):
+    """The first ``end`` time units of a season, without the interventions that come later
+    (a scenario refuses an intervention after its end)."""
     sc = load_scenario(name)
-    return sc.replace(time=TimeGrid(end=end, points=int(end) + 1, unit=sc.time.unit))
+    early = tuple(iv for iv in sc.interventions if all(t <= end for t in iv.trigger.times))
+    grid = TimeGrid(end=end, points=int(end) + 1, unit=sc.time.unit)
+    return sc.replace(time=grid, interventions=early)
 
 
 @pytest.mark.parametrize("name", ["season1", "season2"])

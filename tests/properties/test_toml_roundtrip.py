@@ -65,7 +65,7 @@ def _actions(values: dict[str, float], impulses: tuple[Impulse, ...]) -> tuple[A
     return (*out, Remove(impulses)) if impulses else tuple(out)
 
 
-def interventions(model: Model) -> st.SearchStrategy[Intervention]:
+def interventions(model: Model, end: float) -> st.SearchStrategy[Intervention]:
     comps, params = model.compartments, model.parameter_names
     when = st.builds(
         Condition,
@@ -80,7 +80,7 @@ def interventions(model: Model) -> st.SearchStrategy[Intervention]:
         st.none() | st.sampled_from(comps),
     )
     trigger = st.one_of(
-        st.lists(times, min_size=1, max_size=3).map(lambda t: At(tuple(t))),
+        st.lists(st.floats(0.0, end), min_size=1, max_size=3).map(lambda t: At(tuple(t))),
         when.map(When),
     )
     action = st.tuples(
@@ -101,6 +101,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     engine = draw(st.sampled_from(ENGINES))
     whole = st.integers(min_value=0, max_value=10**12)
     counts = whole | st.integers(0, 10**6).map(float) if engine != "ode" else whole | values
+    end = draw(st.floats(min_value=1e-6, max_value=1e9))  # interventions act up to the end
     return Scenario(
         name=draw(text),
         model=model,
@@ -110,11 +111,11 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         },
         initial={c: draw(counts) for c in model.compartments},
         time=TimeGrid(
-            end=draw(st.floats(min_value=1e-9, max_value=1e9)),
+            end=end,
             points=draw(st.integers(min_value=2, max_value=100_000)),
             unit=draw(text),
         ),
-        interventions=tuple(draw(st.lists(interventions(model), max_size=3))),
+        interventions=tuple(draw(st.lists(interventions(model, end), max_size=3))),
         engine=engine,
         runs=draw(st.integers(min_value=1, max_value=10**6)),
         seed=draw(st.none() | st.integers(min_value=0, max_value=2**63 - 1)),

@@ -73,7 +73,12 @@ class At(Trigger):
 
     def check(self, compartments: tuple[str, ...], world: World | None, *, key: str) -> None:
         if not self.times:
-            raise InputError("an intervention needs a time", key=f"{key}.at", value=[])
+            raise InputError(
+                "an intervention needs a time",
+                key=f"{key}.at",
+                value=[],
+                allowed="a time or a list of times, e.g. at = 6.0 or at = [10.0, 20.0]",
+            )
         for t in self.times:
             check_number(t, key=f"{key}.at", problem="intervention times are finite and >= 0")
 

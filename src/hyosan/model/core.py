@@ -227,6 +227,7 @@ def _check_compartments(comps: tuple[str, ...], source: str) -> None:
             source=source,
             key="compartments",
             value=list(comps),
+            allowed='a list of names, e.g. ["S", "Z", "R"]',
         )
     _refuse_twice("compartment", comps, "compartments", source)
 
@@ -255,7 +256,9 @@ def _check_parameters(model: Model, source: str) -> None:
 def _refuse_twice(what: str, names: tuple[str, ...], key: str, source: str) -> None:
     if len(set(names)) != len(names):
         dup = next(n for n, c in Counter(names).items() if c > 1)
-        raise InputError(f"{what} listed twice", source=source, key=key, value=dup)
+        raise InputError(
+            f"{what} listed twice", source=source, key=key, value=dup, allowed="each name once"
+        )
 
 
 def _check_reaction(

@@ -22,9 +22,17 @@ from hyosan.interventions import Intervention
 from hyosan.model import Model
 from hyosan.model.core import resolve_parameters
 from hyosan.scenario.characters import Character, Milestone, check_cast
+from hyosan.scenario.sizes import MAX_POINTS, MAX_RUNS
 from hyosan.space import WorldSetup
 
 __all__ = ["ENGINES", "Scenario", "TimeGrid"]
+
+MIN_END = 1e-6
+"""The earliest ``time.end``, in any unit (1e-6 days is 0.09 s)."""
+
+MOST_EXACT_PEOPLE = 1e10
+"""The most people the exact engine (``ssa``) takes: 30 times Zombietown USA's, whose
+runs take hours event by event; beyond it only tau-leaping or the ODE end in time."""
 
 ENGINES = ("ode", "ssa", "tau")
 """Names of the engines a scenario can ask for."""
@@ -43,10 +51,11 @@ class TimeGrid:
         return np.linspace(0.0, self.end, self.points)
 
     def check(self, *, key: str = "time") -> None:
-        problem = "the end time must be a positive number"
-        check_number(self.end, key=f"{key}.end", low_open=True, problem=problem)
-        problem = "the output grid needs at least 2 points"
-        check_whole(self.points, key=f"{key}.points", low=2, problem=problem)
+        # from 1e-6 on: a shorter run would need output times closer than floats resolve
+        problem = f"the end time must be a number from {MIN_END:g} on"
+        check_number(self.end, key=f"{key}.end", low=MIN_END, problem=problem)
+        problem = f"the output grid has from 2 to {MAX_POINTS:,} points"
+        check_whole(self.points, key=f"{key}.points", low=2, high=MAX_POINTS, problem=problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +150,8 @@ class Scenario:
             raise unknown("engine", self.engine, ENGINES, key="engine")
         if self.engine != "ode":
             self.check_integer_counts(key_prefix="initial")
-        check_whole(
-            self.runs, key="runs", low=1, problem="the number of runs is a whole number >= 1"
-        )
+        problem = f"the number of runs is a whole number from 1 to {MAX_RUNS:,}"
+        check_whole(self.runs, key="runs", low=1, high=MAX_RUNS, problem=problem)
         if self.seed is not None:
             check_whole(
                 self.seed,
@@ -154,11 +162,35 @@ class Scenario:
         world = self.world.world if self.world is not None else None
         for i, iv in enumerate(self.interventions):
             iv.check(self.model, world, key=f"interventions[{i}]")
+            self._check_times(iv.trigger.times, key=f"interventions[{i}].at")
         check_cast(self.characters, self.milestones, self.model, self.world, self.initial)
 
-    def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
-        """Exact and tau-leaping engines count people one by one."""
+    def _check_times(self, times: tuple[float, ...], *, key: str) -> None:
+        """An intervention's times lie in the run: one after ``time.end`` would never fire."""
+        for j, t in enumerate(times):
+            if t > self.time.end:
+                raise InputError(
+                    "after the end of the simulation",
+                    key=key if len(times) == 1 else f"{key}[{j}]",
+                    value=float(t),
+                    allowed=f"times from 0 to time.end = {self.time.end:g}",
+                )
+
+    def check_integer_counts(self, *, key_prefix: str = "initial", engine: str = "") -> None:
+        """Exact and tau-leaping engines count people one by one; the exact one, when
+        ``engine`` (the one that runs) is ``"ssa"``, at most :data:`MOST_EXACT_PEOPLE`
+        of them (:func:`~hyosan.scenario.sizes.check_sizes` asks for the scenario's own
+        engine, so that a scenario loads and ``--engine tau`` can still run it)."""
         total = sum(float(v) for v in self.initial.values())
+        if engine == "ssa" and total > MOST_EXACT_PEOPLE:
+            raise InputError(
+                "the exact engine simulates every event: this many people would take days",
+                source=self.source,
+                key=key_prefix,
+                value=total,
+                allowed=f"a total of at most {MOST_EXACT_PEOPLE:.0e} people for --engine ssa, "
+                "or --engine tau or ode",
+            )
         if total > 2**53:
             raise InputError(
                 "the ssa and tau engines count people exactly only up to 2**53 in all",

@@ -5,6 +5,8 @@ the engine, the number of runs, the seed when one is set, the time grid and
 the interventions, so that loading it gives the same :class:`Scenario`
 (everything but ``source``) and running it gives the same numbers. A built-in
 model is written as its name; any other model as an inline ``[model]`` table.
+A world read from a file is written inline too (``[world.plan]``, see
+:mod:`hyosan.scenario.world`): the file holds every number it runs from.
 """
 
 from __future__ import annotations

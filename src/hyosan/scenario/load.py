@@ -23,13 +23,13 @@ from typing import Any
 
 from hyosan.errors import InputError
 from hyosan.interventions import ACTIONS, At, Condition, Intervention, When
-from hyosan.model import resolve_parameters
+from hyosan.model import Model, resolve_parameters
 from hyosan.scenario.builtin import BUILTIN_SCENARIOS, builtin_scenario_path
 from hyosan.scenario.characters import Character, Milestone
 from hyosan.scenario.core import Scenario, TimeGrid
 from hyosan.scenario.models import load_model, model_from_dict, resolve_model
 from hyosan.scenario.parse import parse_toml, read_toml, validate
-from hyosan.scenario.schema import InterventionInSpaceSpec, ScenarioSpec, WorldSpec
+from hyosan.scenario.schema import InterventionInSpaceSpec, ScenarioSpec
 from hyosan.scenario.world import setup_from_spec
 from hyosan.space import WorldSetup
 
@@ -64,7 +64,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         text = builtin_scenario_path(source).read_text(encoding="utf-8")
         return load_scenario_text(text, source=f"builtin:{source}", name=source)
     path = Path(source)
-    if path.is_dir():
+    if os.path.isdir(path):
         # `hyosan run DIR --out ...` written for `hyosan run DIR/scenario.toml`
         inside = path / "scenario.toml"
         raise InputError(
@@ -73,7 +73,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
             allowed=f"a path to a .toml file{f' such as {inside}' if inside.is_file() else ''}"
             f" or a built-in scenario ({', '.join(BUILTIN_SCENARIOS)})",
         )
-    if not path.is_file():
+    if not os.path.exists(path):  # anything else there is read only if a regular file
         raise InputError(
             "no such scenario file or built-in scenario",
             value=os.fspath(source),
@@ -148,7 +148,7 @@ def scenario_from_dict(
         model_ref=model_ref,
         description=spec.description,
         source=source,
-        world=_world(spec.world, bool(spec.initial), source, base_dir),
+        world=_world(spec, model, source, base_dir),
         characters=tuple(
             _read(Character.parse, c.model_dump(exclude_unset=True), f"characters[{i}]", source)
             for i, c in enumerate(spec.characters)
@@ -162,15 +162,15 @@ def scenario_from_dict(
 
 
 def _world(
-    spec: WorldSpec | None,
-    initial: bool,
+    spec: ScenarioSpec,
+    model: Model,
     source: str,
     base_dir: str | os.PathLike[str] | None,
 ) -> WorldSetup | None:
     """The ``[world]`` table's setup; a scenario with one has no ``[initial]``."""
-    if spec is None:
+    if spec.world is None:
         return None
-    if initial:
+    if spec.initial:
         raise InputError(
             "a scenario with a world places people by [world], not [initial]",
             source=source,
@@ -178,8 +178,12 @@ def _world(
             allowed="leave out [initial]; the world's population fills "
             "world.fill and [[world.seed]] adds the rest",
         )
+    # what one run of the tagged model (a copy per character) holds, for a lattice's size
+    compartments = len(model.compartments) * (1 + len(spec.characters))
     try:
-        return setup_from_spec(spec, base_dir=base_dir)
+        return setup_from_spec(
+            spec.world, base_dir=base_dir, points=spec.time.points, compartments=compartments
+        )
     except InputError as err:  # an error inside a world file names that file
         raise err.at(err.source or source) from None
 
@@ -209,11 +213,18 @@ def _intervention(spec: InterventionInSpaceSpec, key: str, source: str) -> Inter
         actions = tuple(
             action.from_toml(table[name], key=f"{key}.{name}")
             for name, action in ACTIONS.items()
-            if table[name] not in (None, {}, [])
+            if _given(name, table[name])
         )
     except InputError as err:
         raise err.at(source) from None
     return Intervention(trigger, actions, name=spec.name)
+
+
+def _given(action: str, value: Any) -> bool:
+    """Whether an intervention's table gives ``action``: ``set`` and ``remove`` are empty
+    when absent; a selection of patches is absent only when missing (``lockdown = {}``
+    locks the whole world down)."""
+    return bool(value) if action in ("set", "remove") else value is not None
 
 
 def _stem(source: str) -> str:

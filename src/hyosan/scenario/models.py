@@ -22,7 +22,7 @@ def load_model(path: str | os.PathLike[str]) -> Model:
     The model's name defaults to the file's stem.
     """
     path = Path(path)
-    if not path.is_file():
+    if not os.path.exists(path):  # anything else there is read only if a regular file
         raise InputError(
             "no such model file",
             source=str(path),
@@ -69,12 +69,22 @@ def model_from_dict(
             references=tuple(spec.references),
         )
     except InputError as err:
-        # The model names a parameter by its position; in a file it is a key.
-        match = re.fullmatch(r"parameters\[(\d+)\](.*)", err.key)
-        if match:
-            key = f"parameters.{parameters[int(match[1])].name}{match[2]}"
-            err = InputError(err.problem, key=key, value=err.value, allowed=err.allowed)
-        raise err.at(source, key_prefix) from None
+        raise _as_written(err, spec).at(source, key_prefix) from None
+
+
+def _as_written(err: InputError, spec: ModelSpec) -> InputError:
+    """The model's error in the file's terms: a parameter by its name, not its position,
+    and an equation as the file writes it (``"2 S + I -> 3 I"``, not ``"S + S + I -> ..."``)."""
+    key, value = err.key, err.value
+    match = re.fullmatch(r"parameters\[(\d+)\](.*)", key)
+    if match:
+        key = f"parameters.{list(spec.parameters)[int(match[1])]}{match[2]}"
+    match = re.fullmatch(r"reactions\[(\d+)\]\.equation", key)
+    if match and int(match[1]) < len(spec.reactions):
+        written = spec.reactions[int(match[1])].equation
+        if Reaction.parse(written, "0").equation == value:
+            value = written
+    return InputError(err.problem, key=key, value=value, allowed=err.allowed)
 
 
 def resolve_model(
@@ -100,7 +110,7 @@ def resolve_model(
     path = Path(ref)
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    if not path.is_file():
+    if not os.path.exists(path):
         raise InputError(
             "no such built-in model or model file",
             source=source,

@@ -8,14 +8,13 @@ allowed. Only the first problem is reported.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from hyosan.errors import InputError, unknown
+from hyosan.space.graph import MAX_DEPTH, parse_toml_text, read_toml_file
 
 __all__ = ["join", "parse_toml", "read_toml", "validate"]
 
@@ -46,37 +45,33 @@ _REQUIRED = {
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read the file ({err.strerror})", source=source) from None
-    try:
-        text = raw.decode("utf-8-sig")  # a BOM (some Windows editors write one) is dropped
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"not UTF-8 text (byte {err.start})", source=source, allowed="a TOML file in UTF-8"
-        ) from None
-    return parse_toml(text, source)
+    """The TOML document in the file ``path``; see :func:`hyosan.space.graph.read_toml_file`.
+
+    Only a regular file of at most 64 MiB is read, and an error never quotes
+    the bytes of a file that is not TOML: it gives the line, the column and
+    the reason. Tables and arrays nest at most :data:`~hyosan.space.graph.MAX_DEPTH`
+    deep.
+    """
+    return _shallow(read_toml_file(path), str(path))
 
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        # Python 3.11's message ends with "(at line L, column C)"; show that line too.
-        message = str(err)
-        match = re.search(r"at line (\d+)", message)
-        lines = text.splitlines()
-        extra: dict[str, Any] = {}
-        if match and 1 <= int(match[1]) <= len(lines):
-            extra["value"] = lines[int(match[1]) - 1].strip()
-        raise InputError(
-            f"not valid TOML: {message}",
-            source=source,
-            allowed="TOML syntax (https://toml.io)",
-            **extra,
-        ) from None
+    """``text`` parsed as TOML, or :class:`InputError` placed in ``source``."""
+    return _shallow(parse_toml_text(text, source), source)
+
+
+def _shallow(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """``data``, unless its tables and arrays nest deeper than ``MAX_DEPTH``: tomllib reads
+    a few hundred levels, and the copies, messages and TOML written from them would not."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            allowed = f"tables and arrays nested at most {MAX_DEPTH} deep"
+            raise InputError("nested too deeply", source=source, allowed=allowed)
+        inside = node.values() if isinstance(node, dict) else node
+        stack += [(item, depth + 1) for item in inside if isinstance(item, dict | list)]
+    return data
 
 
 def validate(cls: type[_Spec], data: Any, source: str, key_prefix: str = "") -> _Spec:

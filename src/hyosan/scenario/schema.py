@@ -225,12 +225,14 @@ class SeedSpec(_Table):
 
 
 class WorldSpec(_Table):
-    """The ``[world]`` table: one of ``builtin``, ``map``, ``file``, ``lattice``, and settings."""
+    """The ``[world]`` table: one of ``builtin``, ``map``, ``file``, ``plan`` (a world file's
+    tables, inline), ``lattice``; and settings."""
 
     builtin: str | None = None
     map: str | None = None
     cell: str = "10km"
     file: str | None = None
+    plan: dict[str, Any] | None = None
     lattice: LatticeSpec | None = None
     movement: dict[str, float] = {}
     coupling: float = 0.0

@@ -43,13 +43,17 @@ The included patches follow the file's own (which may then be left out).
 A region may list patches of either, and regions: an included world's, or one
 listed above it in the file (``"strike-zone" = ["school", "downtown"]``).
 
-Built-in worlds ship in ``hyosan/space/worlds/``.
+Built-in worlds ship in ``hyosan/space/worlds/``. :func:`read_toml_file` reads
+every TOML file hyosan is given (scenario, model and world files alike).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import re
+import stat
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -63,7 +67,16 @@ from hyosan.errors import InputError, unknown
 from hyosan.space.join import Door, door_ends, edge_arrays, unknown_patch
 from hyosan.space.world import World
 
-__all__ = ["BUILTIN_WORLDS", "builtin_world", "load_world_file", "world_from_toml"]
+__all__ = [
+    "BUILTIN_WORLDS",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "builtin_world",
+    "load_world_file",
+    "parse_toml_text",
+    "read_toml_file",
+    "world_from_toml",
+]
 
 BUILTIN_WORLDS = ("hyosan-school", "hyosan-city", "hyosan-camp")
 KINDS = ("room", "corridor", "stairs", "hall", "yard", "gate", "roof", "camp", "district", "cell")
@@ -87,16 +100,74 @@ def _builtin(name: str, chain: tuple[str, ...]) -> World:
 
 def load_world_file(path: str | Path) -> World:
     """Read a world file; bad content raises :class:`InputError` naming the file and key."""
-    p = Path(path)
+    return world_from_toml(read_toml_file(path), source=str(path))
+
+
+MAX_FILE_BYTES = 64 * 2**20  # the largest TOML file read; the largest shipped one is 100 KiB
+MAX_DEPTH = 64  # tables and arrays in tables and arrays; hyosan's files need under 10
+_QUOTING = {  # tomllib's reasons that quote the text, said without it
+    "Found invalid character": "a character not allowed here",
+    "Illegal character": "a character not allowed here",
+    "Cannot declare": "a key or table given twice",
+    "Cannot redefine namespace": "a table given twice",
+    "Cannot mutate immutable namespace": "a table that cannot be extended here",
+    "Duplicate inline table key": "a key given twice in an inline table",
+}
+
+
+def read_toml_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The TOML document in the file ``path``, or :class:`InputError` naming the file.
+
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read (a named pipe
+    or ``/dev/zero`` would hang or fill the memory); a file that is not UTF-8
+    TOML is refused with the position of the problem, never its bytes.
+    """
+    source, size = os.fspath(path), 0
+    allowed = f"a TOML file of at most {MAX_FILE_BYTES // 2**20} MiB"
     try:
-        data = tomllib.loads(p.read_text("utf-8"))
-    except OSError as err:
-        raise InputError(
-            f"cannot read the world file ({err.strerror})", source=str(p), value=str(p)
-        ) from None
+        kind = _kind(os.stat(source).st_mode)
+        if not kind:
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:  # what was checked may have been replaced
+                info = os.fstat(fh.fileno())
+                kind, size = _kind(info.st_mode), info.st_size
+                raw = b"" if kind or size > MAX_FILE_BYTES else fh.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
+        reason = getattr(err, "strerror", None) or "not a file name"
+        problem = f"cannot read the file ({reason})"
+        raise InputError(problem, source=source, allowed=allowed) from None
+    if kind:
+        raise InputError(f"not a regular file ({kind})", source=source, allowed=allowed)
+    if max(size, len(raw)) > MAX_FILE_BYTES:  # /proc files say 0 bytes: what was read counts
+        size = max(size, len(raw))
+        raise InputError("too large (bytes)", source=source, value=size, allowed=allowed)
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM (some Windows editors write one) is dropped
+    except UnicodeDecodeError as err:
+        problem = f"not UTF-8 text (byte {err.start})"
+        raise InputError(problem, source=source, allowed="a TOML file in UTF-8") from None
+    return parse_toml_text(text, source)
+
+
+def _kind(mode: int) -> str:
+    """``"a named pipe"``... for a file that is not a regular file, else ``""``."""
+    named = ((stat.S_ISREG, ""), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"))
+    return next((kind for test, kind in named if test(mode)), "a device or socket")
+
+
+def parse_toml_text(text: str, source: str) -> dict[str, Any]:
+    """``text`` parsed as TOML; an error gives the line, the column and the reason only."""
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputError(f"not valid TOML: {err}", source=str(p)) from None
-    return world_from_toml(data, source=str(p))
+        match = re.fullmatch(r"(.*) \((at .*)\)", str(err), re.DOTALL)
+        reason, where = (match[1], f" ({match[2]})") if match else (str(err), "")
+        reason = next((new for old, new in _QUOTING.items() if reason.startswith(old)), reason)
+        problem = f"not valid TOML: {reason[:80]}{where}"
+        raise InputError(problem, source=source, allowed="TOML syntax (https://toml.io)") from None
+    except (RecursionError, MemoryError):
+        allowed = f"tables and arrays nested at most {MAX_DEPTH} deep"
+        raise InputError("nested too deeply", source=source, allowed=allowed) from None
 
 
 def world_from_toml(data: dict[str, Any], *, source: str = "python") -> World:

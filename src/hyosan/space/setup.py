@@ -7,7 +7,8 @@ file it is the ``[world]`` table::
 
     [world]
     builtin = "hyosan-school"   # or map = "korea" (cell = "10km"), file = "plan.toml",
-                                # or lattice = { rows = 50, cols = 50, people = 1 }
+                                # or lattice = { rows = 50, cols = 50, people = 1 },
+                                # or [world.plan]: a world file's tables, inline
     movement = { Z = 0.5, S = 0.05 }   # moves per individual per time unit per unit edge weight
     coupling = 0.0              # weight of a neighbour's people in a patch's interactions
     fill = "S"                  # the compartment the world's population starts in

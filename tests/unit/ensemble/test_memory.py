@@ -22,10 +22,10 @@ lattice = { rows = 200, cols = 200, people = 10 }
 
 def test_a_result_larger_than_memory_is_refused_naming_the_output_grid() -> None:
     """2e6 output times x 40,000 patches x 3 compartments (about 3.6 TiB) cannot be held:
-    ``simulate`` raises InputError on ``time.points`` instead of failing halfway."""
-    scenario = load_scenario_text(HUGE, source="huge.toml")
+    InputError on ``time.points`` instead of failing halfway (from the loader, which
+    checks that one run on a lattice fits before it builds the lattice)."""
     with pytest.raises(InputError) as info:
-        hyosan.simulate(scenario, seed=1)
+        hyosan.simulate(load_scenario_text(HUGE, source="huge.toml"), seed=1)
     assert info.value.key == "time.points"
     assert info.value.value == 2_000_000
     assert "GiB" in info.value.problem

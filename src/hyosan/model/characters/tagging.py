@@ -91,7 +91,12 @@ def check_characters(characters: Sequence[str], model: Model) -> tuple[str, ...]
                 allowed="letters, digits and single _, starting with a letter (e.g. On_jo)",
             )
         if name in chars[:i]:
-            raise InputError("character listed twice", key=f"characters[{i}].name", value=name)
+            raise InputError(
+                "character listed twice",
+                key=f"characters[{i}].name",
+                value=name,
+                allowed="a different name for each character",
+            )
     if chars:
         for i, c in enumerate(model.compartments):
             if TAG in c:
