@@ -21,7 +21,29 @@ This module ties them together. Writing is all or nothing: the files are
 written into a fresh staging folder beside the target and then moved in one by
 one with :func:`os.replace`; if anything fails, the files moved so far are put
 back as they were and the staging folder is removed. Other files in the target
-folder are never touched.
+folder are never touched, with two exceptions that keep the folder describing
+one run only:
+
+- a result file the new result has not (``fields.nc`` after a run in space,
+  ``scenario.toml`` when there is none) is removed;
+- the pictures ``hyosan plot`` drew from the previous result (:data:`PICTURES`)
+  are removed: they showed another run. ``hyosan plot DIR`` draws them again.
+
+Both removals are part of the same move: the files removed go to a backup in
+the staging folder first and come back if anything fails.
+
+The staging folder is named ``.{name}.{host}.{pid}.{random}.tmp``
+(:func:`hyosan._files.staging_folder`); one left behind by a process that was
+killed is removed by the next save into the same folder on the same host. A
+process killed during the move itself (a few renames) may leave the folder
+mixing two results; the next save replaces it whole. Two saves into one folder
+at once take turns for the move (:func:`hyosan._files.locked`), so the folder
+ends with the complete files of one of them.
+
+Reading refuses a result file that is a link leading out of the folder
+(anyone can hand over a folder; its ``totals.parquet`` must not turn
+``hyosan plot`` into a reader of ``/etc``). Links that stay inside the
+folder are followed.
 """
 
 from __future__ import annotations
@@ -30,11 +52,10 @@ import contextlib
 import functools
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from hyosan._files import write_text
+from hyosan._files import locked, remove_abandoned_staging, staging_folder, write_text
 from hyosan.errors import InputError
 from hyosan.io._errors import FOLDER
 from hyosan.io.fields import FIELDS, read_fields, write_fields
@@ -52,10 +73,17 @@ from hyosan.io.tracks import (
 from hyosan.results import Result
 from hyosan.results.tracks import has_characters, has_firings, has_milestones
 
-__all__ = ["FORMAT_VERSION", "load_result", "save_result"]
+__all__ = ["FORMAT_VERSION", "PICTURES", "load_result", "pictures_in", "save_result"]
 
 SCENARIO = "scenario.toml"
 SCENARIO_ATTR = "scenario_toml"
+
+READ = (TOTALS, SUMMARY, SCENARIO, FIELDS, INTERVENTIONS, MILESTONES, CHARACTERS)
+"""The files :func:`load_result` reads."""
+
+PICTURES = ("totals.png", "characters.png", "map.png", "spread.gif")
+"""The pictures ``hyosan plot`` draws into a result folder (the names :mod:`hyosan.viz`
+gives them; a test holds the two together). A new result removes them."""
 
 Writer = Callable[[Path], object]
 """Writes one file of the folder at the path it is given (in the staging folder)."""
@@ -75,7 +103,9 @@ def save_result(
     result
         The result to write.
     directory
-        The target folder. Files of the same names are replaced; other files stay.
+        The target folder. Files of the same names are replaced, the result files
+        this result has not and the pictures of the previous result
+        (:data:`PICTURES`) are removed; other files stay.
     scenario_toml
         The resolved scenario as TOML text; by default the one stored in the
         result. ``scenario.toml`` is not written when both are empty, and a
@@ -89,6 +119,8 @@ def save_result(
     pathlib.Path
         The folder.
     """
+    if not os.fspath(directory):  # Path("") is the current folder: never meant
+        raise InputError("an empty path", key="directory", value="", allowed="a folder path")
     target = Path(directory).absolute()
     if target.exists() and not target.is_dir():
         raise InputError(
@@ -101,12 +133,16 @@ def save_result(
     writers = _writers(result, toml_text)
     for name, text in (texts or {}).items():
         writers[name] = functools.partial(write_text, text=text)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    remove_abandoned_staging(target)
+    wanted = {name: w is not None for name, w in writers.items()}
+    for name in PICTURES:
+        wanted.setdefault(name, False)  # drawn from the previous result: they go too
+    staging = staging_folder(target)
     try:
         for name, write in writers.items():
             if write is not None:
                 write(staging / name)
-        _move_in(staging, target, {name: w is not None for name, w in writers.items()})
+        _move_in(staging, target, wanted)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -135,11 +171,13 @@ def load_result(directory: str | os.PathLike[str]) -> Result:
     Raises
     ------
     InputError
-        If the folder, ``totals.parquet`` or ``summary.json`` is missing or unreadable.
+        If the folder, ``totals.parquet`` or ``summary.json`` is missing or unreadable,
+        or a file of the result is a link leading out of the folder.
     """
     folder = Path(directory)
     if not folder.is_dir():
         raise InputError("no such folder", source=str(folder), allowed=FOLDER)
+    _refuse_links_out(folder)
     counts, times, compartments, parameters = read_totals(folder / TOTALS)
     meta, per_run = read_summary(folder / SUMMARY)
     if len(per_run) != counts.shape[0]:
@@ -180,6 +218,35 @@ def load_result(directory: str | os.PathLike[str]) -> Result:
     )
 
 
+def pictures_in(directory: str | os.PathLike[str]) -> list[str]:
+    """The pictures of :data:`PICTURES` in ``directory`` now: those a save there removes."""
+    folder = Path(directory)
+    return [name for name in PICTURES if os.path.lexists(folder / name)]
+
+
+def _refuse_links_out(folder: Path) -> None:
+    """Refuse a file of :data:`READ` in ``folder`` that is a link leading out of it.
+
+    Checked once, before anything is read.
+    """
+    home = folder.resolve()
+    for name in READ:
+        path = folder / name
+        if not path.is_symlink():
+            continue
+        try:
+            there = path.resolve(strict=False)
+        except (OSError, RuntimeError):  # a loop of links
+            there = Path(os.readlink(path))
+        if not there.is_relative_to(home):
+            raise InputError(
+                "a link to a file outside the folder",
+                source=str(path),
+                value=str(there),
+                allowed="the files `hyosan run --out` wrote",
+            )
+
+
 def _move_in(staging: Path, target: Path, wanted: dict[str, bool]) -> None:
     """Move the staged files into ``target``; on failure, put everything back as it was.
 
@@ -191,20 +258,21 @@ def _move_in(staging: Path, target: Path, wanted: dict[str, bool]) -> None:
     backup = staging / ".previous"
     backup.mkdir()
     done: list[str] = []
-    try:
-        for name, present in wanted.items():
-            if (target / name).exists():
-                os.replace(target / name, backup / name)
-            done.append(name)
-            if present:
-                os.replace(staging / name, target / name)
-    except BaseException:
-        for name in reversed(done):
-            if (backup / name).exists():
-                os.replace(backup / name, target / name)
-            else:
-                (target / name).unlink(missing_ok=True)
-        if created:
-            with contextlib.suppress(OSError):  # only if still empty
-                target.rmdir()
-        raise
+    with locked(target):  # two results moving into one folder take turns
+        try:
+            for name, present in wanted.items():
+                if os.path.lexists(target / name):  # a link counts: moved, never followed
+                    os.replace(target / name, backup / name)
+                done.append(name)
+                if present:
+                    os.replace(staging / name, target / name)
+        except BaseException:
+            for name in reversed(done):
+                if os.path.lexists(backup / name):
+                    os.replace(backup / name, target / name)
+                else:
+                    (target / name).unlink(missing_ok=True)
+            if created:
+                with contextlib.suppress(OSError):  # only if still empty
+                    target.rmdir()
+            raise
