@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["EngineError", "HyosanError", "InputError", "unknown"]
+__all__ = ["EngineError", "HyosanError", "InputError", "RunawayError", "unknown"]
 
 
 class HyosanError(Exception):
@@ -105,3 +105,12 @@ def unknown(
 
 class EngineError(HyosanError, RuntimeError):
     """An engine could not finish a run (a kernel returned a failure status)."""
+
+
+class RunawayError(InputError):
+    """A run that would not end: more events, or solver steps, than its budget allows.
+
+    Bad input (exit status 2): the rates make the run explode (``beta = 1e200``,
+    ``A -> B`` and ``B -> A`` at 1e12). The message names the reaction that runs
+    fastest, its rate and how to allow a longer run.
+    """

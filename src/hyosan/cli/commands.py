@@ -12,9 +12,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from hyosan.cli.options import prepare
+from hyosan.cli.options import MaxEvents, parse_max_events, prepare
 from hyosan.cli.progress import LazyProgress
-from hyosan.cli.shared import ScenarioArg, check_out, err, guarded, out, say_compiling, writing
+from hyosan.cli.shared import (
+    ScenarioArg,
+    check_out,
+    err,
+    guarded,
+    out,
+    out_path,
+    say_compiling,
+    say_pictures_removed,
+    writing,
+)
 
 if TYPE_CHECKING:
     from hyosan.results import Result
@@ -64,14 +74,20 @@ def run(
         typer.Option("--set", help="Override a parameter or initial count: NAME=VALUE."),
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write totals, summary and scenario here.")
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", parser=out_path, help="Write totals, summary and scenario here."
+        ),
     ] = None,
+    max_events: MaxEvents = None,
 ) -> None:
     """Run a scenario and print a summary; with --out, write its results."""
     from hyosan.ensemble import simulate
     from hyosan.results import summarize
 
-    sc = prepare(scenario, engine, seed, runs, t_end, set_ or [])
+    limit = parse_max_events(max_events)
+    notes: list[str] = []
+    sc = prepare(scenario, engine, seed, runs, t_end, set_ or [], notes)
     if out_dir is not None:
         check_out(out_dir)
     n_runs = sc.runs if sc.engine != "ode" else 1
@@ -80,26 +96,34 @@ def run(
             sc,
             progress=lambda i, t, _e: bar.update(i * sc.time.end + t),
             compiling=say_compiling,
+            max_events=limit,
         )
     summary = summarize(result)
+    for note in notes:
+        err.print(note)
     _print_summary(summary)
     _print_characters(result)
     if out_dir is not None:
         from hyosan.io import save_result
+        from hyosan.io.output import pictures_in
         from hyosan.io.story import story
 
+        old_pictures = pictures_in(out_dir)  # a new result removes them
         with writing(out_dir, "the results"):
             path = save_result(result, out_dir, texts={"story.md": story(result, sc)})
         files = ", ".join(sorted(f.name for f in path.iterdir() if not f.name.startswith(".")))
         out.print(f"wrote [bold]{path}[/]: {files}")
+        say_pictures_removed(out_dir, old_pictures)
 
 
 @guarded
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file and say what it describes; run nothing."""
     from hyosan.scenario import load_scenario
+    from hyosan.scenario.sizes import check_sizes
 
     sc = load_scenario(scenario)
+    check_sizes(sc)  # what `hyosan run` refuses before it runs
     m = sc.model
     out.print(
         f"[green]ok[/]: {sc.name}: model {m.name} ({', '.join(m.compartments)}), "
@@ -150,13 +174,14 @@ def plot(
     from hyosan.io import load_result
     from hyosan.viz import save_character_plots, save_map_plots, save_plots
 
-    result = load_result(directory)
-    for path in [*save_plots(result, directory), *save_character_plots(result, directory)]:
-        out.print(f"wrote [bold]{path}[/]")
-    if result.in_space:
-        out.print("drawing the map and the animation of the first run ...")
-        for path in save_map_plots(result, directory):
+    result = load_result(directory)  # refuses result files that link out of the folder
+    with writing(directory, "the pictures", option=""):  # each picture whole or not at all
+        for path in [*save_plots(result, directory), *save_character_plots(result, directory)]:
             out.print(f"wrote [bold]{path}[/]")
+        if result.in_space:
+            out.print("drawing the map and the animation of the first run ...")
+            for path in save_map_plots(result, directory):
+                out.print(f"wrote [bold]{path}[/]")
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

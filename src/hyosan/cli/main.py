@@ -5,15 +5,30 @@ Each command turns its own errors into an exit status
 fault of ours with a one-line summary first); :func:`main` does the same for
 the parser's usage errors (an unknown option, a missing argument): one
 ``hyosan: error:`` line and exit status 2.
+
+While a command runs, SIGINT (Ctrl-C) and SIGTERM raise
+:class:`~hyosan.cli.shared.Interrupted` where the program is, even when the
+shell started hyosan with SIGINT ignored (in the background): the files being
+written are cleaned up by their writers, and the exit status is 130 or 143.
+The first signal makes later ones ignored, so that clean-up is not cut short;
+one that arrives inside a callback whose exceptions Python drops (a weakref's)
+is delivered again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
 
 import typer
 
 from hyosan.cli import commands
+from hyosan.cli.shared import Interrupted
 from hyosan.cli.sweep import sweep
 
 __all__ = ["app", "main"]
@@ -38,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     The console script wraps it as ``sys.exit(main())``.
     """
     try:
-        done = app(args=argv, prog_name="hyosan", standalone_mode=False)
+        with _signals_interrupt() as stops:
+            done = app(args=argv, prog_name="hyosan", standalone_mode=False)
     except typer.TyperException as err:
         # click's usage errors (unknown option, missing argument, ...): one line, like ours.
         # The help that `hyosan` alone asks for has been printed already.
@@ -52,8 +68,58 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:
         code = stop.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    if stops and not stops[0].reported:
+        # outside a command (while the options are read) typer turns it into a silent 130
+        print(f"hyosan: interrupted ({stops[0]})", file=sys.stderr)
+        return 128 + stops[0].signum
     # Without standalone mode, an exit (typer.Exit, --help) comes back as its status.
     return done if isinstance(done, int) else 0
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[list[Interrupted]]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` inside; the old handlers come back after.
+
+    Yields the list of what was raised (at most one), for :func:`main` to report
+    an interruption no command reported.
+    """
+    raised: list[Interrupted] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield raised  # only the main thread may set handlers (a test calling main from a thread)
+        return
+
+    def interrupt(signum: int, _frame: FrameType | None) -> None:
+        for s in _STOPS:
+            signal.signal(s, signal.SIG_IGN)
+        raised.append(Interrupted(signum))
+        raise raised[-1]
+
+    def lost(info: Any) -> None:
+        # Python runs a handler between any two bytecodes, also in a callback whose
+        # exceptions it drops (a weakref's, a __del__): deliver the signal again
+        if isinstance(info.exc_value, Interrupted):
+            for s in _STOPS:
+                signal.signal(s, interrupt)
+            # from another thread, a moment later: raised here, it would be dropped too
+            again = (main, info.exc_value.signum)
+            threading.Timer(0.01, signal.pthread_kill, again).start()
+            return
+        hook(info)
+
+    main = threading.main_thread().ident
+    before = {s: signal.getsignal(s) for s in _STOPS}
+    hook, sys.unraisablehook = sys.unraisablehook, lost
+    for s in _STOPS:
+        signal.signal(s, interrupt)
+    try:
+        yield raised
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        sys.unraisablehook = hook
 
 
 def _usage_message(err: typer.TyperException) -> str:

@@ -1,19 +1,30 @@
 """The options that change a scenario before it runs: ``--engine``, ``--seed``, ``--runs``,
 ``--t-end`` and ``--set``, read from their text so that a bad value gets the same
 one-line message as any other bad input.
+
+``--t-end`` earlier than some of the scenario's intervention times runs the
+first part of the story: those times are left out, and a note for ``notes``
+says which (the command prints it once the run is done, so that an error
+stays one line). A scenario file whose own ``time.end`` comes before an
+intervention is refused instead: there it is a mistake.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from hyosan._checks import check_number
 from hyosan.errors import InputError, unknown
 
 if TYPE_CHECKING:
+    from hyosan.interventions import Intervention
     from hyosan.scenario import Scenario
 
-__all__ = ["prepare"]
+__all__ = ["MaxEvents", "parse_max_events", "prepare"]
 
 
 _SEED = ("a seed is a whole number from 0 to 2**63 - 1", "an integer from 0 to 9223372036854775807")
@@ -26,13 +37,18 @@ def prepare(
     runs_text: str | None,
     t_end_text: str | None,
     sets: list[str],
+    notes: list[str] | None = None,
 ) -> Scenario:
     """The scenario ``source`` (a file or a built-in name) with the options applied.
 
     Each option is read and checked before the scenario changes; an error that
     only the changed scenario shows is placed on "SOURCE with the options given".
+    The sizes of the run (:func:`~hyosan.scenario.sizes.check_sizes`) are
+    checked last, on the scenario that runs, as ``hyosan validate`` checks
+    the scenario alone.
     """
     from hyosan.scenario import ENGINES, load_scenario, set_names
+    from hyosan.scenario.sizes import check_sizes
 
     sc = load_scenario(source)
     if engine is not None and engine not in ENGINES:
@@ -50,12 +66,68 @@ def prepare(
     changes: dict[str, object] = {key: value for key, value in given if value is not None}
     if t_end is not None:
         changes["time"] = type(sc.time)(end=t_end, points=sc.time.points, unit=sc.time.unit)
-    if not changes:
-        return sc
+        kept, left_out = _until(sc.interventions, t_end)
+        if left_out:
+            changes["interventions"] = kept
+            note = f"--t-end {t_end:g}: left out what comes later: {', '.join(left_out)}"
+            if notes is not None:
+                notes.append(note)
     try:
-        return sc.replace(**changes)
+        sc = sc.replace(**changes) if changes else sc
+        check_sizes(sc)
     except InputError as e:
-        raise e.at(f"{source} with the options given") from None
+        raise (e.at(f"{source} with the options given") if changes else e) from None
+    return sc
+
+
+MaxEvents = Annotated[
+    str | None,
+    typer.Option(
+        metavar="N",
+        help="Events one run may take before it is stopped as a runaway (exit 2, naming "
+        "the fastest reaction); default 1000 per person, at least 1e8.",
+    ),
+]
+
+
+def parse_max_events(text: str | None) -> int | None:
+    """``--max-events 1e9``: the events one run may take, or None (the default budget)."""
+    if text is None:
+        return None
+    allowed = "a whole number >= 1, e.g. 1000000000 or 1e9"
+    try:
+        value = float(text)
+    except ValueError:
+        problem = "not a number"
+        raise InputError(problem, source="--max-events", value=text, allowed=allowed) from None
+    if not (1 <= value <= 2**62) or value != int(value):
+        raise InputError(
+            "an event budget is a whole number from 1 to 2**62",
+            source="--max-events",
+            value=text,
+            allowed=allowed,
+        )
+    return int(value)
+
+
+def _until(
+    interventions: Sequence[Intervention], t_end: float
+) -> tuple[tuple[Intervention, ...], list[str]]:
+    """The interventions with their times up to ``t_end``, and what was left out, in words."""
+    from hyosan.interventions import At
+
+    kept, left_out = [], []
+    for i, iv in enumerate(interventions):
+        times = iv.trigger.times
+        early = tuple(t for t in times if t <= t_end)
+        if len(early) < len(times):
+            late = ", ".join(f"{t:g}" for t in times if t > t_end)
+            left_out.append(f"{iv.name or f'interventions[{i}]'} (at {late})")
+            if not early:
+                continue
+            iv = dataclasses.replace(iv, trigger=At(early))
+        kept.append(iv)
+    return tuple(kept), left_out
 
 
 def _parse_int(

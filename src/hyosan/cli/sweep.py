@@ -13,9 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hyosan.cli.options import prepare
+from hyosan.cli.options import MaxEvents, parse_max_events, prepare
 from hyosan.cli.progress import LazyProgress
-from hyosan.cli.shared import ScenarioArg, check_out, err, guarded, out, say_compiling, writing
+from hyosan.cli.shared import (
+    ScenarioArg,
+    check_out,
+    err,
+    guarded,
+    out,
+    out_path,
+    say_compiling,
+    writing,
+)
 from hyosan.errors import InputError
 
 if TYPE_CHECKING:
@@ -55,7 +64,12 @@ Common = Annotated[
 ]
 OutDir = Annotated[
     Path | None,
-    typer.Option("--out", help="Write sweep.csv, sweep.md and sweep.png into this new folder."),
+    typer.Option(
+        "--out",
+        metavar="DIR",
+        parser=out_path,  # refuses --out '' (the current folder, once a Path)
+        help="Write sweep.csv, sweep.md and sweep.png into this new folder.",
+    ),
 ]
 
 
@@ -68,12 +82,14 @@ def sweep(
     seed: Seed = None,
     common_random_numbers: Common = None,
     out_dir: OutDir = None,
+    max_events: MaxEvents = None,
 ) -> None:
     """Run an ensemble at every point of a grid of scenario keys; print and write its table."""
     from hyosan.ensemble.sweep import sweep as run_sweep
     from hyosan.io.sweep import sweep_markdown, write_sweep
     from hyosan.viz.sweep import save_sweep_plots
 
+    limit = parse_max_events(max_events)
     sc = prepare(scenario, None, seed, runs, None, [])
     table = _table(sc)
     if runs is None and table.runs is not None:
@@ -96,6 +112,7 @@ def sweep(
                 ),
                 progress=lambda done, total: bar.update(done / total),
                 compiling=say_compiling,
+                max_events=limit,
             )
         except InputError as e:
             given = {"sweep.vary": bool(vary), "sweep.outbreak": outbreak is not None}
@@ -145,7 +162,7 @@ def _value(text: str) -> Any:
     """``0.01`` and ``3`` are numbers, ``true`` a boolean, ``"ssa"`` or ``ssa`` text."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # not TOML, or nested too deep: text
         pass
     try:
         return float(text)

@@ -33,9 +33,9 @@ def get_engine(name: str | Engine, *, in_space: bool = False) -> Engine:
     Examples
     --------
     >>> get_engine("ssa", in_space=True)
-    NextSubvolume(budget=5000000)
+    NextSubvolume(budget=100000)
     >>> get_engine(TauLeap(eps=0.01), in_space=True)
-    SpatialTauLeap(eps=0.01, n_critical=10, n_ssa=10.0, budget=50000000)
+    SpatialTauLeap(eps=0.01, n_critical=10, n_ssa=10.0, budget=500000)
     """
     if isinstance(name, Engine):
         if name.in_space == in_space:

@@ -13,6 +13,13 @@ Order of one run (:func:`run_plan`):
 3. Repeat from 1 until the end time; the grid times at the end receive the
    final state.
 
+A run that spends its event budget (``max_events``, checked after each call
+of the stepper, so a kernel call may overshoot it by its own budget) or an
+ODE segment that spends its steps ends with a
+:class:`~hyosan.errors.RunawayError` naming the fastest reaction
+(:mod:`hyosan.engines.runaway`). Each kernel call takes a bounded number of
+events, so the driver, and with it Ctrl-C, gets control back often.
+
 The driver knows triggers (their times and conditions) and actions (that
 they apply), not their kinds. In space the state holds ``P * C`` counts,
 patch by patch; conditions apply to the totals over patches (or over a
@@ -28,9 +35,10 @@ import numpy as np
 from hyosan._typing import FloatArray
 from hyosan.engines.base import Engine, Output, Span
 from hyosan.engines.plan import Firings, Plan
-from hyosan.engines.status import Status
+from hyosan.engines.runaway import runaway
+from hyosan.engines.status import Status, Step
 from hyosan.engines.stops import Stops
-from hyosan.errors import EngineError
+from hyosan.errors import EngineError, RunawayError
 from hyosan.interventions import Draws, Intervention, RunState
 from hyosan.model import Model, rate_constants
 from hyosan.model.characters import Tags
@@ -51,6 +59,7 @@ def run_plan(
     seed: np.random.SeedSequence | None = None,
     progress: Progress | None = None,
     firings: Firings | None = None,
+    max_events: int | None = None,
 ) -> tuple[FloatArray, int]:
     """Simulate one path of ``plan``; return counts on the grid ``(len(times), P * C)``
     and the number of events.
@@ -59,7 +68,8 @@ def run_plan(
     a child of ``seed`` (the run's seed, when the caller has it) or else of
     ``rng``'s state at the start (:meth:`Plan.draws`). ``firings``, when
     given, is filled with what each intervention did. Without a world ``P``
-    is 1.
+    is 1. More than ``max_events`` events (None: no limit) raise a
+    :class:`~hyosan.errors.RunawayError`.
     """
     x = np.array(x0, dtype=np.float64).ravel()
     output = Output.empty(times, len(x))
@@ -76,6 +86,8 @@ def run_plan(
         t_stop = run.next_stop(t_end) if run is not None else t_end
         step = plan.stepper.advance(x, Span(t, t_stop, i_out), compiled, stops, output, rng)
         t, i_out, events = step.t, step.i_out, events + step.events
+        if step.status is Status.RUNAWAY or (max_events is not None and events > max_events):
+            raise _runaway(plan, run, x, step, events, max_events)
         if step.status is Status.CONDITION:
             assert run is not None
             run.fire_waiting(step.condition, t)
@@ -88,6 +100,35 @@ def run_plan(
     if i_out < len(times):
         output.values[i_out:] = x
     return output.values, events
+
+
+def _runaway(
+    plan: Plan, run: _Run | None, x: FloatArray, step: Step, events: int, max_events: int | None
+) -> RunawayError:
+    """The error for a run over its budget: events, or an ODE segment's evaluations."""
+    values = run.state.values if run is not None else plan.values
+    moves = _moves(plan, run, x)
+    if step.status is Status.RUNAWAY:
+        spent = f"the {plan.engine.name} solver took {step.detail} of its right-hand side"
+        allow = "a stochastic engine (--engine tau)"
+        return runaway(plan.model, values, x, step.t, spent, allow, moves)
+    spent = f"{events:,} events, more than --max-events {max_events:,}"
+    return runaway(plan.model, values, x, step.t, spent, "a larger --max-events", moves)
+
+
+def _moves(plan: Plan, run: _Run | None, x: FloatArray) -> dict[str, float]:
+    """Each moving compartment's moves per unit time in the state ``x`` (none well mixed)."""
+    if plan.setup is None:
+        return {}
+    world = plan.setup.world
+    weight = run.state.weight if run is not None and run.state.weight is not None else world.weight
+    out_weight = np.bincount(world.src, weights=weight, minlength=world.n_patches)
+    X = x.reshape(world.n_patches, -1)
+    return {
+        c: float(rate * out_weight @ X[:, i])
+        for i, c in enumerate(plan.model.compartments)
+        if (rate := plan.setup.movement.get(c, 0.0)) > 0.0
+    }
 
 
 class _Run:

@@ -45,7 +45,9 @@ class OdeEngine(MeanFieldSettings):
     in_space: ClassVar[bool] = False
 
     def prepare(self, model: Compiled, tags: Tags) -> OdeStepper:
-        return OdeStepper(_well_mixed_rhs, "LSODA", self.rtol, self.atol, dense=False)
+        return OdeStepper(
+            _well_mixed_rhs, "LSODA", self.rtol, self.atol, dense=False, budget=self.max_evaluations
+        )
 
 
 def _well_mixed_rhs(model: Compiled) -> Callable[[float, FloatArray], FloatArray]:
@@ -65,6 +67,9 @@ class OdeStepper(Stepper):
     """SciPy's ``solve_ivp`` over one segment, stopping at the first condition that holds.
 
     ``dense``: conditions sum over their regions' patches (the state is ``P * C``).
+    ``budget``: the evaluations of the right-hand side the segment may take;
+    past it the step ends with :attr:`Status.RUNAWAY` (a model that explodes
+    makes the solver's steps ever smaller, and it would not end).
     """
 
     rhs: Rhs
@@ -72,6 +77,7 @@ class OdeStepper(Stepper):
     rtol: float
     atol: float
     dense: bool
+    budget: int = 250_000
 
     def advance(
         self, x: FloatArray, span: Span, model: Compiled, stops: Stops, output: Output, rng: Rng
@@ -83,22 +89,26 @@ class OdeStepper(Stepper):
         grid = output.times[i_out:]
         t_eval = np.append(grid[(grid >= t) & (grid < t_stop)], t_stop)
         weights = stops.dense() if self.dense else stops.weights
-        rhs = self.rhs(model)
-        sol = solve_ivp(
-            rhs,
-            (t, t_stop),
-            x,
-            method=self.method,
-            t_eval=t_eval,
-            rtol=self.rtol,
-            atol=self.atol,
-            events=_events(weights, stops),
-        )
+        rhs = _budgeted(self.rhs(model), self.budget)
+        try:
+            sol = solve_ivp(
+                rhs,
+                (t, t_stop),
+                x,
+                method=self.method,
+                t_eval=t_eval,
+                rtol=self.rtol,
+                atol=self.atol,
+                events=_events(weights, stops),
+            )
+        except _OverBudget as over:
+            x[:] = np.where(np.isfinite(over.y), over.y, x)
+            return Step(Status.RUNAWAY, over.t, i_out, 0, detail=f"{self.budget:,} evaluations")
         if sol.status < 0:
             # where it failed: sol.t holds only the grid times reached, so solve again
             # without a grid (a rare path, kept off the right-hand side's hot path)
             again = solve_ivp(
-                rhs, (t, t_stop), x, method=self.method, rtol=self.rtol, atol=self.atol
+                self.rhs(model), (t, t_stop), x, method=self.method, rtol=self.rtol, atol=self.atol
             )
             return Step(Status.FAILED, float(again.t[-1]), i_out, 0, detail=str(sol.message))
         stopped = sol.status == 1
@@ -117,6 +127,29 @@ class OdeStepper(Stepper):
             return Step(Status.CONDITION, t_end, i_out + len(keep), 0, c)
         x[:] = np.maximum(sol.y[:, -1], 0.0)
         return Step(Status.REACHED, t_stop, i_out + len(keep), 0)
+
+
+class _OverBudget(Exception):
+    """Raised from the right-hand side when the segment's budget is spent."""
+
+    def __init__(self, t: float, y: FloatArray) -> None:
+        super().__init__(t)
+        self.t, self.y = t, np.array(y, dtype=np.float64)
+
+
+def _budgeted(
+    rhs: Callable[[float, FloatArray], FloatArray], budget: int
+) -> Callable[[float, FloatArray], FloatArray]:
+    """``rhs`` that raises :class:`_OverBudget` at its ``budget + 1``-th call."""
+    left = [budget]
+
+    def counted(t: float, y: FloatArray) -> FloatArray:
+        left[0] -= 1
+        if left[0] < 0:
+            raise _OverBudget(t, y)
+        return rhs(t, y)
+
+    return counted
 
 
 def _fired(sol: Any) -> int:

@@ -40,7 +40,9 @@ class SpatialODE(MeanFieldSettings):
     in_space: ClassVar[bool] = True
 
     def prepare(self, model: Compiled, tags: Tags) -> OdeStepper:
-        return OdeStepper(_spatial_rhs, "RK45", self.rtol, self.atol, dense=True)
+        return OdeStepper(
+            _spatial_rhs, "RK45", self.rtol, self.atol, dense=True, budget=self.max_evaluations
+        )
 
 
 def _spatial_rhs(model: Compiled) -> Callable[[float, FloatArray], FloatArray]:

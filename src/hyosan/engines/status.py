@@ -22,6 +22,7 @@ class Status(enum.IntEnum):
     CONDITION = codes.CONDITION
     BUDGET = codes.BUDGET
     FAILED = 3
+    RUNAWAY = 4
 
     @property
     def message(self) -> str:
@@ -30,7 +31,7 @@ class Status(enum.IntEnum):
     @property
     def failed(self) -> bool:
         """Whether the run cannot go on."""
-        return self is Status.FAILED
+        return self in (Status.FAILED, Status.RUNAWAY)
 
     def explain(self, engine: str, t: float, detail: str = "") -> str:
         """One line for a user: what happened to ``engine`` at time ``t`` and what to try."""
@@ -44,6 +45,7 @@ _MESSAGES = {
     Status.BUDGET: "it used the events one call may take; the driver calls it again",
     Status.FAILED: "the solver could not go on; the exact engine (--engine ssa) or "
     "tau-leaping (--engine tau) simulate the same model without it",
+    Status.RUNAWAY: "it spent its budget of steps before the end of the segment",
 }
 
 

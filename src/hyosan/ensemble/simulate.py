@@ -16,11 +16,12 @@ import numpy as np
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import FloatArray, SeedLike
 from hyosan.engines import Engine, Firings, Plan, get_engine, run_plan
+from hyosan.engines.runaway import default_max_events
 from hyosan.ensemble.assemble import assemble
 from hyosan.ensemble.cast import Cast
-from hyosan.errors import InputError
 from hyosan.results import Result
 from hyosan.scenario import Scenario
+from hyosan.scenario.sizes import check_sizes
 
 __all__ = ["simulate"]
 
@@ -36,6 +37,7 @@ class _Job:
     x0: FloatArray
     times: FloatArray
     seed: np.random.SeedSequence
+    max_events: int | None = None
 
     def __call__(
         self, progress: Callable[[float, int], None] | None = None
@@ -44,7 +46,14 @@ class _Job:
         rng = np.random.Generator(np.random.PCG64(self.seed))
         firings = Firings.empty(len(p.interventions), len(p.model.compartments))
         out, events = run_plan(
-            p, self.x0, self.times, rng, seed=self.seed, progress=progress, firings=firings
+            p,
+            self.x0,
+            self.times,
+            rng,
+            seed=self.seed,
+            progress=progress,
+            firings=firings,
+            max_events=self.max_events,
         )
         return out, events, firings
 
@@ -60,33 +69,6 @@ def _call(job: _Job) -> tuple[FloatArray, int, Firings]:
     return job()
 
 
-def _check_memory(scenario: Scenario, runs: int, n_comps: int) -> None:
-    """Refuse, before any work, a result that cannot fit in this machine's memory.
-
-    Every run's counts on the output grid are kept (``runs * times * patches *
-    compartments`` float64, held about twice while the result is assembled).
-    """
-    import os
-
-    patches = scenario.world.world.n_patches if scenario.world is not None else 1
-    need = 2 * 8 * runs * scenario.time.points * patches * n_comps
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # not every platform says
-        return
-    if need > 0.8 * total:
-        raise InputError(
-            f"the result would need about {need / 2**30:.1f} GiB of memory "
-            f"(runs x output times x patches x compartments), more than this machine's "
-            f"{total / 2**30:.1f} GiB allows",
-            source=scenario.source,
-            key="time.points",
-            value=scenario.time.points,
-            allowed="fewer output times (time.points), fewer runs, or a coarser world "
-            '(cell = "10km")',
-        )
-
-
 def simulate(
     scenario: Scenario,
     *,
@@ -96,6 +78,7 @@ def simulate(
     executor: Executor | None = None,
     progress: RunProgress | None = None,
     compiling: Callable[[str], None] | None = None,
+    max_events: int | None = None,
 ) -> Result:
     """Simulate ``scenario`` and return every run on its output grid.
 
@@ -104,14 +87,12 @@ def simulate(
     scenario
         What to simulate (see :func:`hyosan.load_scenario`).
     engine
-        ``"ode"``, ``"ssa"``, ``"tau"`` or an :class:`~hyosan.engines.Engine`;
-        default: the scenario's.
+        ``"ode"``, ``"ssa"``, ``"tau"`` or an :class:`~hyosan.engines.Engine` (or the scenario's).
     seed
         An int, a ``SeedSequence``, a ``Generator`` or None (the scenario's
         seed, else a fresh one, recorded in the result).
     runs
-        Number of runs; default: the scenario's. The ODE is deterministic
-        and always gives one run.
+        Number of runs (or the scenario's); the deterministic ODE always gives one.
     executor
         Where runs execute; default: one after another in this process.
     progress
@@ -119,6 +100,9 @@ def simulate(
     compiling
         Called with the engine's name before the first run when its kernel
         must be compiled first (it is neither loaded nor in numba's cache).
+    max_events
+        The events one run may take (more: :class:`~hyosan.errors.RunawayError`);
+        default :func:`~hyosan.engines.runaway.default_max_events`.
 
     Examples
     --------
@@ -127,19 +111,19 @@ def simulate(
     >>> result.compartments
     ('S', 'I', 'R')
     """
-    in_space = scenario.world is not None
-    eng = get_engine(engine if engine is not None else scenario.engine, in_space=in_space)
-    if eng.integer_counts:
-        scenario.check_integer_counts()
+    eng = get_engine(engine or scenario.engine, in_space=scenario.world is not None)
     n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
+    # the counts and sizes checked for the engine that runs, before a seed is allocated
+    checked = scenario.replace(engine=eng.name, runs=n)
+    check_sizes(checked)
     recorded, seeds = spawn_seeds(seed if seed is not None else scenario.seed, n)
-    resolved = scenario.replace(engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None)
+    resolved = checked.replace(seed=recorded if recorded >= 0 else None)
     cast = Cast.of(resolved)
-    _check_memory(resolved, n, len(cast.model.compartments))
     plan = cast.plan(resolved.parameters, eng)
     if compiling is not None and plan.needs_compiling():
         compiling(eng.name)
-    jobs = [_Job(plan, cast.x0, resolved.time.times, s) for s in seeds]
+    budget = max_events if max_events is not None else default_max_events(float(cast.x0.sum()))
+    jobs = [_Job(plan, cast.x0, resolved.time.times, s, budget) for s in seeds]
     if executor is None:
         paths = [job(_for_run(progress, i)) for i, job in enumerate(jobs)]
     else:

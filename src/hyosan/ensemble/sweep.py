@@ -118,9 +118,18 @@ def apply_axes(scenario: Scenario, axes: Sequence[Axis], values: Sequence[Any]) 
     return _apply(scenario, items)
 
 
+MAX_GRID_POINTS = 10_000
+"""The most points a sweep's grid may have: each is an ensemble of its own."""
+
+
 def _check_axes(axes: Sequence[Axis]) -> None:
     if not axes:
         raise _bad("nothing to vary", "sweep.vary", [], "one or more axes: Axis(key, values)")
+    sizes = [len(a.values) if isinstance(a.values, tuple | list) else 1 for a in axes]
+    if sum(sizes) > MAX_GRID_POINTS or np.prod(sizes, dtype=float) > MAX_GRID_POINTS:
+        allowed = f"at most {MAX_GRID_POINTS:,} points (the product of the axes' lengths)"
+        shape = " x ".join(str(n) for n in sizes)
+        raise _bad("the grid has too many points", "sweep.vary", shape, allowed)
     for i, axis in enumerate(axes):
         parse_key(axis.key, where=f"sweep.vary[{i}].key")
         vals, at = axis.values, f"sweep.vary[{i}]"
@@ -145,6 +154,7 @@ def sweep(
     executor: Executor | None = None,
     progress: SweepProgress | None = None,
     compiling: Callable[[str], None] | None = None,
+    max_events: int | None = None,
 ) -> pd.DataFrame:
     """Run an ensemble at every point of the full factorial grid over ``axes``.
 
@@ -160,13 +170,11 @@ def sweep(
         Outcome names (see :meth:`~hyosan.ensemble.outcomes.Outcome.parse`);
         default P(outbreak) with an ``outbreak``, then humans lost and peak
         zombies where the model names them.
-    runs
-        Runs per point; default the scenario's (an axis ``"runs"`` wins).
-    seed
-        Seed of the whole sweep; default the scenario's, else a fresh one.
+    runs, seed
+        Runs per point (or the scenario's; an axis ``"runs"`` wins) and the sweep's seed.
     common_random_numbers
         Run every point from the same seed (see the module docstring).
-    executor, progress, compiling
+    executor, progress, compiling, max_events
         Passed on to :func:`~hyosan.simulate`; see :data:`SweepProgress`.
 
     Returns
@@ -181,7 +189,7 @@ def sweep(
     recorded, children = spawn_seeds(seed if seed is not None else scenario.seed, len(points))
     ints = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
     seeds = [ints[0]] * len(points) if common_random_numbers else ints
-    run = functools.partial(simulate, executor=executor, compiling=compiling)
+    run = functools.partial(simulate, executor=executor, compiling=compiling, max_events=max_events)
     frame = pd.DataFrame(
         _run_points([a.key for a in axes], grid, points, seeds, defs, run, progress)
     )

@@ -222,13 +222,13 @@ BAD_INPUT: list[tuple[str, str | None, list[str], list[str]]] = [
         "time.end = 0",
         'model = "sir"\n[time]\nend = 0\n',
         [],
-        ["FILE", "time.end", "0.0", "allowed: a number > 0"],
+        ["FILE", "time.end", "0.0", "allowed: a finite number >= 1e-06"],
     ),
     (
         "TOML syntax error",
         'model = "sir"\n[time\nend = 10\n',
         [],
-        ["FILE", "not valid TOML", "line 2", "'[time'", "allowed: TOML syntax"],
+        ["FILE", "not valid TOML", "line 2", "allowed: TOML syntax"],
     ),
     (
         "missing [time]",

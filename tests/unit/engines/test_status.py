@@ -7,22 +7,24 @@ from hyosan.engines._kernels import status as codes
 
 
 def test_status_values_are_the_kernels_codes() -> None:
-    """REACHED, CONDITION and BUDGET are the integers the kernels return; FAILED (the
-    ODE's) is none of them, so a kernel's code always reads as what it means."""
+    """REACHED, CONDITION and BUDGET are the integers the kernels return; FAILED and
+    RUNAWAY (the ODE's) are none of them, so a kernel's code always reads as what it means."""
     assert (Status.REACHED, Status.CONDITION, Status.BUDGET) == (
         codes.REACHED,
         codes.CONDITION,
         codes.BUDGET,
     )
     assert Status(codes.CONDITION) is Status.CONDITION
-    assert int(Status.FAILED) not in {codes.REACHED, codes.CONDITION, codes.BUDGET}
-    assert len({int(s) for s in Status}) == len(Status) == 4
+    for own in (Status.FAILED, Status.RUNAWAY):
+        assert int(own) not in {codes.REACHED, codes.CONDITION, codes.BUDGET}
+    assert len({int(s) for s in Status}) == len(Status) == 5
 
 
-def test_only_failed_fails() -> None:
-    """The driver goes on after every status but FAILED."""
-    assert [s.failed for s in Status] == [s is Status.FAILED for s in Status]
-    assert Status.FAILED.failed
+def test_only_failed_and_runaway_fail() -> None:
+    """The driver goes on after every status but FAILED and RUNAWAY (a solver over its
+    budget of evaluations, :mod:`hyosan.engines.runaway`)."""
+    ends = (Status.FAILED, Status.RUNAWAY)
+    assert [s.failed for s in Status] == [s in ends for s in Status]
 
 
 def test_explain_is_one_line_naming_the_engine_and_the_time() -> None:

@@ -9,13 +9,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from hyosan.engines._kernels._jit import njit
 from hyosan.engines._kernels.space import reaction_rates
 
 EXACT_BELOW = 100.0
 """A patch whose leap bound is shorter than the step runs exact instead when it expects
 at most this many reaction events in the step (``spacetau``'s module docstring)."""
+
+MOST_PATCH_EVENTS = 1e6
+"""A patch that runs exact or leaps on its own expects at most this many reaction events
+in one step: a shorter step where it would expect more. Only absurd rates (``A -> B``
+and back at 1e12) reach it; without it one step of such a patch would never end."""
 
 
 @njit(cache=True)
@@ -177,9 +182,11 @@ def choose_leap(h, a, nr, exact, own, bound_p, ids, n_ids, n_ssa, convert):
     (marked exact by ``plan_patches``) or a bound shorter than ``h`` runs
     exact if it expects at most ``EXACT_BELOW`` events in ``h``, else it
     leaps on its own (``own``, ``spacepatch.leap_patch``); the leap stays
-    ``h``. Otherwise a bound shorter than ``h`` shortens the leap. Then a
-    patch that expects fewer than ``n_ssa`` events runs exact (leaping pays
-    only where many events are due).
+    ``h``. Otherwise a bound shorter than ``h`` shortens the leap. A patch
+    that runs exact or on its own and would expect more than
+    ``MOST_PATCH_EVENTS`` events shortens it too. Then a patch that expects
+    fewer than ``n_ssa`` events runs exact (leaping pays only where many
+    events are due).
     """
     tau = h
     for i in range(n_ids):
@@ -193,6 +200,14 @@ def choose_leap(h, a, nr, exact, own, bound_p, ids, n_ids, n_ssa, convert):
             exact[p] = not own[p]
         elif not exact[p] and bound_p[p] < h:
             tau = min(tau, bound_p[p])
+    for i in range(n_ids):
+        p = ids[i]
+        if exact[p] or own[p]:
+            a0p = 0.0
+            for j in range(nr):
+                a0p += a[p, j]
+            if a0p * tau > MOST_PATCH_EVENTS:
+                tau = MOST_PATCH_EVENTS / a0p
     for i in range(n_ids):
         p = ids[i]
         if not exact[p] and not own[p]:
