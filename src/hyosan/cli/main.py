@@ -12,7 +12,9 @@ shell started hyosan with SIGINT ignored (in the background): the files being
 written are cleaned up by their writers, and the exit status is 130 or 143.
 The first signal makes later ones ignored, so that clean-up is not cut short;
 one that arrives inside a callback whose exceptions Python drops (a weakref's)
-is delivered again.
+is delivered again, and one that arrives while numba compiles a kernel (the
+first run on a machine, announced) waits until it is compiled: an exception
+inside numba's compiler can crash the interpreter.
 """
 
 from __future__ import annotations
@@ -92,6 +94,9 @@ def _signals_interrupt() -> Iterator[list[Interrupted]]:
         return
 
     def interrupt(signum: int, _frame: FrameType | None) -> None:
+        if _compiling():  # an exception inside numba's compiler can crash the interpreter
+            threading.Timer(0.2, signal.pthread_kill, (main, signum)).start()
+            return
         for s in _STOPS:
             signal.signal(s, signal.SIG_IGN)
         raised.append(Interrupted(signum))
@@ -120,6 +125,12 @@ def _signals_interrupt() -> Iterator[list[Interrupted]]:
         for s, handler in before.items():
             signal.signal(s, handler)
         sys.unraisablehook = hook
+
+
+def _compiling() -> bool:
+    """Whether numba compiles (or loads from its cache) a kernel in this thread now."""
+    lock = sys.modules.get("numba.core.compiler_lock")
+    return lock is not None and bool(lock.global_compiler_lock.is_locked())
 
 
 def _usage_message(err: typer.TyperException) -> str:

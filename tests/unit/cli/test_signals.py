@@ -57,6 +57,10 @@ def test_a_signal_stops_a_run_that_would_not_end(
     scenario.write_text(ENDLESS, encoding="utf-8")
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "hyosan", "run", str(scenario), "--out", str(out)]
+    # first a run that ends at once (a runaway, exit 2): the kernel is compiled and cached,
+    # since a signal waits while numba compiles (an exception there can crash Python)
+    warm = subprocess.run([*argv, "--max-events", "1000"], capture_output=True, text=True)
+    assert warm.returncode == 2 and "the run did not end" in warm.stderr, warm.stderr
     argv += ["--max-events", "1e15"]
     proc = subprocess.Popen(
         argv,
@@ -65,7 +69,7 @@ def test_a_signal_stops_a_run_that_would_not_end(
         text=True,
         preexec_fn=_ignore_sigint if ignored else None,
     )
-    time.sleep(5.0)  # imports (about a second) done; compiling or simulating
+    time.sleep(3.0)  # imports (about a second) done: simulating
     assert proc.poll() is None, proc.communicate()
     sent = time.monotonic()
     proc.send_signal(signum)
