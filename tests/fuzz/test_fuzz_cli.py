@@ -35,7 +35,17 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from . import bases, cases, lines
-from .sandbox import TALLY, Case, changes, plant, problems, report, run_case, snapshot
+from .sandbox import (
+    COMPILING,
+    TALLY,
+    Case,
+    changes,
+    plant,
+    problems,
+    report,
+    run_case,
+    snapshot,
+)
 
 PLAN = {
     "values": 70,
@@ -152,11 +162,12 @@ def test_sandbox_sees_writes_outside(tmp_path: Path) -> None:
 
 def test_bases_are_valid() -> None:
     """The scenarios every case starts from run with exit 0 under every engine (this also
-    compiles their kernels, so that the fuzz cases after it are timed without compiling)."""
+    compiles their kernels, so that the fuzz cases after it are timed without compiling;
+    on a fresh machine that takes minutes, so these runs have a longer limit)."""
     for name, table in bases.BASES.items():
         for engine in ("ssa", "tau", "ode"):
             case = bases.scenario_case(f"base {name}", table, "run", ("--engine", engine))
-            outcome = run_case(case)
+            outcome = run_case(case, limit=COMPILING)
             assert outcome.code == 0 and not problems(outcome), report(outcome, problems(outcome))
 
 
