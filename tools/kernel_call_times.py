@@ -18,6 +18,7 @@ from typing import Any
 
 import hyosan
 from hyosan.engines import base
+from hyosan.interventions import until
 from hyosan.scenario import TimeGrid
 
 
@@ -40,11 +41,8 @@ def main() -> None:
     for name in args.scenarios.split(","):
         sc = hyosan.load_scenario(name)
         if args.t_end is not None:
-            early = tuple(
-                iv for iv in sc.interventions if all(t <= args.t_end for t in iv.trigger.times)
-            )
             grid = TimeGrid(end=args.t_end, points=sc.time.points, unit=sc.time.unit)
-            sc = sc.replace(time=grid, interventions=early)
+            sc = sc.replace(time=grid, interventions=until(sc.interventions, args.t_end)[0])
         for engine in args.engines.split(","):
             hyosan.simulate(sc, engine=engine, runs=1, seed=1)  # compiles
             calls.clear()

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from hyosan import load_scenario, simulate
+from hyosan.interventions import until
 from hyosan.io.story import story
 from hyosan.results.tracks import survival
 from hyosan.scenario import TimeGrid
@@ -21,9 +22,8 @@ def _short(name: str, end: float):
     """The first ``end`` time units of a season, without the interventions that come later
     (a scenario refuses an intervention after its end)."""
     sc = load_scenario(name)
-    early = tuple(iv for iv in sc.interventions if all(t <= end for t in iv.trigger.times))
     grid = TimeGrid(end=end, points=int(end) + 1, unit=sc.time.unit)
-    return sc.replace(time=grid, interventions=early)
+    return sc.replace(time=grid, interventions=until(sc.interventions, end)[0])
 
 
 @pytest.mark.parametrize("name", ["season1", "season2"])

@@ -11,8 +11,6 @@ intervention is refused instead: there it is a mistake.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,7 +19,6 @@ from hyosan._checks import check_number
 from hyosan.errors import InputError, unknown
 
 if TYPE_CHECKING:
-    from hyosan.interventions import Intervention
     from hyosan.scenario import Scenario
 
 __all__ = ["MaxEvents", "parse_max_events", "prepare"]
@@ -66,7 +63,9 @@ def prepare(
     changes: dict[str, object] = {key: value for key, value in given if value is not None}
     if t_end is not None:
         changes["time"] = type(sc.time)(end=t_end, points=sc.time.points, unit=sc.time.unit)
-        kept, left_out = _until(sc.interventions, t_end)
+        from hyosan.interventions import until
+
+        kept, left_out = until(sc.interventions, t_end)
         if left_out:
             changes["interventions"] = kept
             note = f"--t-end {t_end:g}: left out what comes later: {', '.join(left_out)}"
@@ -108,26 +107,6 @@ def parse_max_events(text: str | None) -> int | None:
             allowed=allowed,
         )
     return int(value)
-
-
-def _until(
-    interventions: Sequence[Intervention], t_end: float
-) -> tuple[tuple[Intervention, ...], list[str]]:
-    """The interventions with their times up to ``t_end``, and what was left out, in words."""
-    from hyosan.interventions import At
-
-    kept, left_out = [], []
-    for i, iv in enumerate(interventions):
-        times = iv.trigger.times
-        early = tuple(t for t in times if t <= t_end)
-        if len(early) < len(times):
-            late = ", ".join(f"{t:g}" for t in times if t > t_end)
-            left_out.append(f"{iv.name or f'interventions[{i}]'} (at {late})")
-            if not early:
-                continue
-            iv = dataclasses.replace(iv, trigger=At(early))
-        kept.append(iv)
-    return tuple(kept), left_out
 
 
 def _parse_int(

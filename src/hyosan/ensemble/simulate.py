@@ -113,11 +113,11 @@ def simulate(
     """
     eng = get_engine(engine or scenario.engine, in_space=scenario.world is not None)
     n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
-    # the counts and sizes checked for the engine that runs, before a seed is allocated
-    checked = scenario.replace(engine=eng.name, runs=n)
-    check_sizes(checked)
+    if eng.integer_counts:  # a scenario written for the ODE may hold fractions
+        scenario.check_integer_counts()
+    check_sizes(scenario, runs=n, engine=eng.name)  # before a seed or a count is allocated
     recorded, seeds = spawn_seeds(seed if seed is not None else scenario.seed, n)
-    resolved = checked.replace(seed=recorded if recorded >= 0 else None)
+    resolved = scenario.replace(engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None)
     cast = Cast.of(resolved)
     plan = cast.plan(resolved.parameters, eng)
     if compiling is not None and plan.needs_compiling():

@@ -24,7 +24,7 @@ from hyosan.interventions.actions import (
     Setting,
 )
 from hyosan.interventions.conditions import Condition, Op
-from hyosan.interventions.core import ACTIONS, Intervention, stream_keys
+from hyosan.interventions.core import ACTIONS, Intervention, stream_keys, until
 from hyosan.interventions.space import Barricade, Camp, Cordon, EdgeAction, Lockdown, Reopen, Strike
 from hyosan.interventions.triggers import At, Trigger, When
 
@@ -54,4 +54,5 @@ __all__ = [
     "Trigger",
     "When",
     "stream_keys",
+    "until",
 ]

@@ -16,6 +16,7 @@ differ only in a rate draw the same numbers (common random numbers).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,12 +24,12 @@ from dataclasses import dataclass
 from hyosan.errors import InputError
 from hyosan.interventions.actions import Action, Remove, SetParameters
 from hyosan.interventions.space import Barricade, Camp, Cordon, Lockdown, Reopen, Strike
-from hyosan.interventions.triggers import Trigger
+from hyosan.interventions.triggers import At, Trigger
 from hyosan.model import Model
 from hyosan.model.characters import Tags
 from hyosan.space import World
 
-__all__ = ["ACTIONS", "Intervention", "stream_keys"]
+__all__ = ["ACTIONS", "Intervention", "stream_keys", "until"]
 
 ACTIONS: dict[str, type[Action]] = {
     a.key: a for a in (SetParameters, Remove, Reopen, Cordon, Lockdown, Barricade, Camp, Strike)
@@ -109,3 +110,30 @@ def stream_keys(interventions: Sequence[Intervention]) -> tuple[int, ...]:
         digest = hashlib.sha256(f"{ident}#{seen[ident]}".encode()).digest()
         out.append(int.from_bytes(digest[:8], "little"))
     return tuple(out)
+
+
+def until(
+    interventions: Sequence[Intervention], end: float
+) -> tuple[tuple[Intervention, ...], list[str]]:
+    """The interventions of a run cut short at ``end``, and what that leaves out, in words.
+
+    Times after ``end`` are left out; an intervention left with none goes. Each
+    intervention that lost a time is named (``"curfew (at 8)"``).
+
+    >>> cull = Intervention(At((2.0, 8.0)), (SetParameters({"beta": 0.1}),), name="cull")
+    >>> kept, left_out = until([cull], 5.0)
+    >>> kept[0].trigger.times, left_out
+    ((2.0,), ['cull (at 8)'])
+    """
+    kept, left_out = [], []
+    for i, iv in enumerate(interventions):
+        times = iv.trigger.times
+        early = tuple(t for t in times if t <= end)
+        if len(early) < len(times):
+            late = ", ".join(f"{t:g}" for t in times if t > end)
+            left_out.append(f"{iv.name or f'interventions[{i}]'} (at {late})")
+            if not early:
+                continue
+            iv = dataclasses.replace(iv, trigger=At(early))
+        kept.append(iv)
+    return tuple(kept), left_out

@@ -30,9 +30,6 @@ __all__ = ["ENGINES", "Scenario", "TimeGrid"]
 MIN_END = 1e-6
 """The earliest ``time.end``, in any unit (1e-6 days is 0.09 s)."""
 
-MOST_EXACT_PEOPLE = 1e10
-"""The most people the exact engine (``ssa``) takes: 30 times Zombietown USA's, whose
-runs take hours event by event; beyond it only tau-leaping or the ODE end in time."""
 
 ENGINES = ("ode", "ssa", "tau")
 """Names of the engines a scenario can ask for."""
@@ -176,21 +173,9 @@ class Scenario:
                     allowed=f"times from 0 to time.end = {self.time.end:g}",
                 )
 
-    def check_integer_counts(self, *, key_prefix: str = "initial", engine: str = "") -> None:
-        """Exact and tau-leaping engines count people one by one; the exact one, when
-        ``engine`` (the one that runs) is ``"ssa"``, at most :data:`MOST_EXACT_PEOPLE`
-        of them (:func:`~hyosan.scenario.sizes.check_sizes` asks for the scenario's own
-        engine, so that a scenario loads and ``--engine tau`` can still run it)."""
+    def check_integer_counts(self, *, key_prefix: str = "initial") -> None:
+        """Exact and tau-leaping engines count people one by one."""
         total = sum(float(v) for v in self.initial.values())
-        if engine == "ssa" and total > MOST_EXACT_PEOPLE:
-            raise InputError(
-                "the exact engine simulates every event: this many people would take days",
-                source=self.source,
-                key=key_prefix,
-                value=total,
-                allowed=f"a total of at most {MOST_EXACT_PEOPLE:.0e} people for --engine ssa, "
-                "or --engine tau or ode",
-            )
         if total > 2**53:
             raise InputError(
                 "the ssa and tau engines count people exactly only up to 2**53 in all",

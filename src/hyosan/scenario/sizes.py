@@ -44,6 +44,7 @@ __all__ = [
     "MAX_POINTS",
     "MAX_RUNS",
     "MEMORY_SHARE",
+    "MOST_EXACT_PEOPLE",
     "check_lattice",
     "check_memory",
     "check_sizes",
@@ -58,11 +59,14 @@ MAX_PATCHES = 10**7
 """The most cells of a ``[world] lattice`` (rows x cols)."""
 MEMORY_SHARE = 0.8
 """The share of this machine's memory a result may need."""
+MOST_EXACT_PEOPLE = 1e10
+"""The most people the exact engine (``ssa``) takes: 30 times Zombietown USA's, whose
+runs take hours event by event; beyond it only tau-leaping or the ODE end in time."""
 BYTES_PER_RUN = 1024
 """What a run keeps besides its counts: its seed, its job, its events."""
 
 
-def check_sizes(scenario: Scenario, runs: int | None = None) -> None:
+def check_sizes(scenario: Scenario, runs: int | None = None, engine: str | None = None) -> None:
     """Refuse ``runs`` runs of ``scenario`` whose result cannot fit in this machine's memory.
 
     ``runs`` defaults to the scenario's (one for the ODE, which is
@@ -74,18 +78,25 @@ def check_sizes(scenario: Scenario, runs: int | None = None) -> None:
     InputError
         Naming ``runs`` (more than :data:`MAX_RUNS`) or ``time.points`` (a
         result larger than :data:`MEMORY_SHARE` of the memory), placed in the
-        scenario's source; or ``initial``, more people than the exact engine
-        takes (:data:`~hyosan.scenario.core.MOST_EXACT_PEOPLE`) when it is the
-        scenario's.
+        scenario's; or ``initial``, more people than the exact engine takes
+        (:data:`MOST_EXACT_PEOPLE`) when it is ``engine`` (default the scenario's).
     """
     if runs is None:
-        runs = 1 if scenario.engine == "ode" else scenario.runs
+        runs = 1 if (engine or scenario.engine) == "ode" else scenario.runs
     patches = scenario.world.world.n_patches if scenario.world is not None else 1
     # hyosan.model.characters.tag_model: the compartments, then a copy per character
     compartments = len(scenario.model.compartments) * (1 + len(scenario.characters))
     check_memory(runs, scenario.time.points, patches, compartments, source=scenario.source)
-    if scenario.engine == "ssa":  # event by event: at most MOST_EXACT_PEOPLE people
-        scenario.check_integer_counts(engine="ssa")
+    people = sum(float(v) for v in scenario.initial.values())
+    if (engine or scenario.engine) == "ssa" and people > MOST_EXACT_PEOPLE:
+        raise InputError(
+            "the exact engine simulates every event: this many people would take days",
+            source=scenario.source,
+            key="initial",
+            value=people,
+            allowed=f"a total of at most {MOST_EXACT_PEOPLE:.0e} people for --engine ssa, "
+            "or --engine tau or ode",
+        )
 
 
 def memory_needed(runs: int, points: int, patches: int, compartments: int) -> int:

@@ -130,3 +130,15 @@ def test_runs_on_the_command_line_past_the_limit() -> None:
     """``--runs 1000000000000`` is refused on ``runs`` before anything is allocated."""
     err = _refused(lambda: prepare("sir", None, None, "1000000000000", None, []))
     assert (err.key, err.value) == ("runs", 10**12)
+
+
+def test_more_people_than_the_exact_engine_takes_are_refused_for_ssa_only() -> None:
+    """Four million billion people event by event would run for ever: refused for ssa,
+    named on ``initial``; the same scenario runs under tau (it loads either way)."""
+    sc = load_scenario_text('model = "sir"\n[time]\nend = 10\n[initial]\nS = 4e15\nI = 1\n')
+    with pytest.raises(InputError) as info:
+        check_sizes(sc, engine="ssa")
+    assert info.value.key == "initial" and "--engine tau or ode" in info.value.allowed
+    check_sizes(sc, engine="tau")
+    with pytest.raises(InputError, match="the exact engine simulates every event"):
+        check_sizes(sc)  # the scenario's own engine: ssa
