@@ -13,13 +13,15 @@ written are cleaned up by their writers, and the exit status is 130 or 143.
 The first signal makes later ones ignored, so that clean-up is not cut short;
 one that arrives inside a callback whose exceptions Python drops (a weakref's)
 is delivered again, and one that arrives while numba compiles a kernel (the
-first run on a machine, announced) waits until it is compiled: an exception
-inside numba's compiler can crash the interpreter.
+first run on a machine, announced) or runs numba's Python code (as a kernel
+call starts) comes again a moment later: an exception raised there can crash
+the interpreter (seen: exit -11 with Ctrl-C during a run).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -93,8 +95,10 @@ def _signals_interrupt() -> Iterator[list[Interrupted]]:
         yield raised  # only the main thread may set handlers (a test calling main from a thread)
         return
 
-    def interrupt(signum: int, _frame: FrameType | None) -> None:
-        if _compiling():  # an exception inside numba's compiler can crash the interpreter
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        # an exception raised inside numba (its compiler, or the Python its dispatcher
+        # calls as a kernel starts) can crash the interpreter: a moment later instead
+        if _compiling() or _in_numba(frame):
             threading.Timer(0.2, signal.pthread_kill, (main, signum)).start()
             return
         for s in _STOPS:
@@ -125,6 +129,14 @@ def _signals_interrupt() -> Iterator[list[Interrupted]]:
         for s, handler in before.items():
             signal.signal(s, handler)
         sys.unraisablehook = hook
+
+
+_NUMBA = tuple(f"{os.sep}{name}{os.sep}" for name in ("numba", "llvmlite"))
+
+
+def _in_numba(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs numba's (or llvmlite's) Python code."""
+    return frame is not None and any(part in frame.f_code.co_filename for part in _NUMBA)
 
 
 def _compiling() -> bool:
