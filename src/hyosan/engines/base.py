@@ -16,7 +16,9 @@ not override one.
 from __future__ import annotations
 
 import abc
+import importlib
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
@@ -126,8 +128,33 @@ class KernelStepper(Stepper):
     def __reduce__(self) -> tuple[Any, ...]:
         if self.rebuild is not None:
             return self.rebuild[0], tuple(self.rebuild[1:])
-        fields = (self.kernel, self.budget, self.in_space, self.tail, None)
+        fields = (_by_name(self.kernel), self.budget, self.in_space, self.tail, None)
         return KernelStepper, fields
+
+
+class _KernelRef:
+    """A module-level numba kernel, pickled by its name: unpickled in another process it is
+    that module's own kernel, with numba's on-disk cache. (numba pickles a kernel by
+    value, and the copy compiles again in every new process: 20 s and more.)"""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _kernel_named, (self.module, self.name)
+
+
+def _by_name(kernel: Any) -> Any:
+    """``kernel`` as a :class:`_KernelRef` when its module holds it under its name."""
+    func = getattr(kernel, "py_func", None)
+    module, name = getattr(func, "__module__", None), getattr(func, "__name__", "")
+    if module and getattr(sys.modules.get(module), name, None) is kernel:
+        return _KernelRef(module, name)
+    return kernel
+
+
+def _kernel_named(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
 
 
 def needs_compiling(kernel: Any) -> bool:
