@@ -19,12 +19,11 @@ difference between them is measured with less noise.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,25 +31,23 @@ import pandas as pd
 from hyosan._checks import check_whole
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import SeedLike
+from hyosan.ensemble.batch import Ensemble, Progress, run_ensembles
+from hyosan.ensemble.chunks import Paths
 from hyosan.ensemble.outcomes import Outcome, summarize_runs
-from hyosan.ensemble.simulate import simulate
+from hyosan.ensemble.runners import Runner, runner_for
 from hyosan.errors import InputError, unknown
 from hyosan.interventions import Condition
-from hyosan.results import Result
-from hyosan.scenario import Scenario
+from hyosan.scenario import Scenario, scenario_to_toml
 from hyosan.scenario.edit import KEY_HELP, check_key, parse_key, set_keys
 
 __all__ = [
     "Axis",
-    "SweepProgress",
+    "RowStore",
     "SweepTable",
     "apply_axes",
     "sweep",
     "sweep_from_table",
 ]
-
-SweepProgress = Callable[[float, float], None]
-"""Called with (runs done, runs in all); a run under way counts by the time it reached."""
 
 
 def _bad(problem: str, key: str, value: Any, allowed: str) -> InputError:
@@ -142,6 +139,18 @@ def _check_axes(axes: Sequence[Axis]) -> None:
             raise _bad("this key is varied twice", f"{at}.key", axis.key, "each key on one axis")
 
 
+class RowStore(Protocol):
+    """Where a sweep keeps each finished grid point's row, so that a stopped sweep can go on."""
+
+    def begin_sweep(self, description: Mapping[str, Any]) -> None:
+        """Before any run: store ``description`` (or check that it is the one stored)."""
+        ...
+
+    def load_row(self, point: int) -> dict[str, Any] | None: ...
+
+    def save_row(self, point: int, row: Mapping[str, Any]) -> None: ...
+
+
 def sweep(
     scenario: Scenario,
     axes: Sequence[Axis],
@@ -152,9 +161,11 @@ def sweep(
     seed: SeedLike = None,
     common_random_numbers: bool = False,
     executor: Executor | None = None,
-    progress: SweepProgress | None = None,
+    client: Any | None = None,
+    progress: Progress | None = None,
     compiling: Callable[[str], None] | None = None,
     max_events: int | None = None,
+    store: RowStore | None = None,
 ) -> pd.DataFrame:
     """Run an ensemble at every point of the full factorial grid over ``axes``.
 
@@ -170,59 +181,119 @@ def sweep(
         Outcome names (see :meth:`~hyosan.ensemble.outcomes.Outcome.parse`);
         default P(outbreak) with an ``outbreak``, then humans lost and peak
         zombies where the model names them.
-    runs, seed
-        Runs per point (or the scenario's; an axis ``"runs"`` wins) and the sweep's seed.
-    common_random_numbers
-        Run every point from the same seed (see the module docstring).
-    executor, progress, compiling, max_events
-        Passed on to :func:`~hyosan.simulate`; see :data:`SweepProgress`.
+    runs, seed, common_random_numbers
+        Runs per point (or the scenario's; an axis ``"runs"`` wins), the sweep's seed,
+        and whether every point runs from the same seed (see the module docstring).
+    executor, client, progress, compiling, max_events
+        As for :func:`~hyosan.simulate`; the runs of all points go out together.
+    store
+        Where each finished point's row is kept and found again (``--resume``).
 
-    Returns
-    -------
-    pandas.DataFrame
-        A row per grid point (each checked before any runs): a column per axis
-        key, ``seed``, ``runs``, then those of :func:`~hyosan.ensemble.outcomes.summarize_runs`;
-        ``attrs``: ``scenario``, ``seed``, ``outbreak``, ``common_random_numbers``, ``labels``.
+    Returns a :class:`pandas.DataFrame`: a row per grid point (each checked before any
+    runs), a column per axis key, ``seed``, ``runs``, then those of
+    :func:`~hyosan.ensemble.outcomes.summarize_runs`; ``attrs``: ``scenario``, ``seed``,
+    ``outbreak``, ``common_random_numbers``, ``labels``.
     """
-    grid, points = _points(scenario if runs is None else scenario.replace(runs=runs), axes)
+    base = scenario if runs is None else scenario.replace(runs=runs)
+    grid, points = _points(base, axes)
     defs = [_outcomes(p, outcomes, outbreak) for p in points]  # per point: an axis may change it
-    recorded, children = spawn_seeds(seed if seed is not None else scenario.seed, len(points))
-    ints = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-    seeds = [ints[0]] * len(points) if common_random_numbers else ints
-    run = functools.partial(simulate, executor=executor, compiling=compiling, max_events=max_events)
-    frame = pd.DataFrame(
-        _run_points([a.key for a in axes], grid, points, seeds, defs, run, progress)
-    )
-    frame.attrs.update(
-        scenario=scenario.name,
-        seed=recorded,
-        outbreak=outbreak or "",
-        common_random_numbers=common_random_numbers,
-        labels={o.column: o.name for o in defs[0]} if defs else {},
-    )
+    recorded, seeds = _point_seeds(seed if seed is not None else scenario.seed, len(points))
+    if common_random_numbers:
+        seeds = [seeds[0]] * len(points)
+    if store is not None:
+        crn = common_random_numbers
+        store.begin_sweep(_description(base, axes, recorded, crn, outbreak, defs, max_events))
+    grid_points = _Grid([a.key for a in axes], grid, points, seeds, defs)
+    rows = grid_points.run(runner_for(executor, client), store, progress, compiling, max_events)
+    frame = pd.DataFrame([rows[k] for k in range(len(points))])
+    labels = {o.column: o.name for o in defs[0]} if defs else {}
+    crn = common_random_numbers
+    attrs = {"scenario": scenario.name, "seed": recorded, "outbreak": outbreak or ""}
+    frame.attrs.update(attrs, common_random_numbers=crn, labels=labels)
     return frame
 
 
-def _run_points(
-    keys: list[str],
-    grid: list[tuple[Any, ...]],
-    points: list[Scenario],
-    seeds: list[int],
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """A sweep's grid points, each checked, with its seed and outcomes."""
+
+    keys: list[str]
+    values: list[tuple[Any, ...]]
+    points: list[Scenario]
+    seeds: list[int]
+    defs: list[list[Outcome]]
+
+    def run(
+        self,
+        runner: Runner,
+        store: RowStore | None,
+        progress: Progress | None,
+        compiling: Callable[[str], None] | None,
+        max_events: int | None,
+    ) -> dict[int, dict[str, Any]]:
+        """A row per point: the rows ``store`` kept, and those of the points run now,
+        all at once on ``runner`` (each saved to ``store`` as it finishes)."""
+        n = len(self.points)
+        rows = {k: r for k in range(n) if (r := _kept(store, k)) is not None}
+        todo = [k for k in range(n) if k not in rows]
+        ensembles = [
+            Ensemble.prepare(self.points[k], seed=self.seeds[k], max_events=max_events)
+            for k in todo
+        ]
+        if compiling is not None:
+            for name in dict.fromkeys(e.resolved.engine for e in ensembles if e.needs_compiling()):
+                compiling(name)
+
+        def finished(i: int, paths: Paths) -> None:
+            k, ens = todo[i], ensembles[i]
+            where = dict(zip(self.keys, self.values[k], strict=True))
+            summary = summarize_runs(ens.result(paths), self.defs[k])
+            rows[k] = where | {"seed": self.seeds[k], "runs": ens.runs} | summary
+            if store is not None:
+                store.save_row(k, rows[k])
+
+        before = sum(int(rows[k]["runs"]) for k in rows)
+        run_ensembles(ensembles, runner, finished, progress=_shifted(progress, before))
+        return rows
+
+
+def _point_seeds(seed: SeedLike, n: int) -> tuple[int, list[int]]:
+    """The sweep's recorded seed and grid point ``k``'s seed: its ``k``-th child, as an int."""
+    recorded, children = spawn_seeds(seed, n)
+    return recorded, [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def _kept(store: RowStore | None, k: int) -> dict[str, Any] | None:
+    return store.load_row(k) if store is not None else None
+
+
+def _shifted(progress: Progress | None, before: int) -> Progress | None:
+    """``progress`` counting ``before`` runs (of points finished earlier) as done."""
+    if progress is None:
+        return None
+    tell = progress
+    return lambda done, total, events: tell(before + done, before + total, events)
+
+
+def _description(
+    base: Scenario,
+    axes: Sequence[Axis],
+    seed: int,
+    crn: bool,
+    outbreak: str | None,
     defs: list[list[Outcome]],
-    run: Callable[..., Result],
-    progress: SweepProgress | None,
-) -> list[dict[str, Any]]:
-    """One row per grid point: its values, seed and runs, and its outcomes."""
-    sizes = [p.runs if p.engine != "ode" else 1 for p in points]
-    total, done, rows = float(sum(sizes)), 0.0, []
-    for values, point, s, n, outs in zip(grid, points, seeds, sizes, defs, strict=True):
-        result = run(point, seed=s, progress=_reporter(progress, done, point.time.end, total))
-        where = dict(zip(keys, values, strict=True))
-        rows.append(where | {"seed": s, "runs": n} | summarize_runs(result, outs))
-        done += n
-        if progress is not None:
-            progress(done, total)
-    return rows
+    max_events: int | None,
+) -> dict[str, Any]:
+    """What makes a sweep's numbers: a stopped sweep goes on only if this is the same."""
+    return {
+        "scenario": scenario_to_toml(base),
+        "grid": [{"key": a.key, "values": list(a.values)} for a in axes],
+        "seed": seed,
+        "common_random_numbers": crn,
+        "outbreak": outbreak or "",
+        "outcomes": [o.name for o in defs[0]] if defs else [],
+        "max_events": max_events,
+    }
 
 
 def _points(base: Scenario, axes: Sequence[Axis]) -> tuple[list[tuple[Any, ...]], list[Scenario]]:
@@ -241,15 +312,6 @@ def _outcomes(point: Scenario, names: Sequence[str] | None, outbreak: str | None
     wanted = [("P(outbreak)", outbreak), ("humans lost", m.humans), ("peak zombies", m.zombies)]
     chosen = names if names is not None else [name for name, on in wanted if on]
     return [Outcome.parse(t, m, outbreak, key=f"sweep.outcomes[{k}]") for k, t in enumerate(chosen)]
-
-
-def _reporter(
-    progress: SweepProgress | None, done: float, end: float, total: float
-) -> Callable[[int, float, int], None] | None:
-    if progress is None:
-        return None
-    tell = progress
-    return lambda run, t, _events: tell(done + run + t / end, total)
 
 
 @dataclass(frozen=True, slots=True)

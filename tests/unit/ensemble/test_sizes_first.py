@@ -21,7 +21,7 @@ def _no_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("seeds were spawned before the sizes were checked")
 
     # the module, not the function hyosan.ensemble re-exports under the same name
-    module = importlib.import_module("hyosan.ensemble.simulate")
+    module = importlib.import_module("hyosan.ensemble.batch")
     monkeypatch.setattr(module, "spawn_seeds", never)
 
 

@@ -86,7 +86,7 @@ def test_bad_value_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPat
     def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("ran before every point was checked")
 
-    monkeypatch.setattr(sweep_module, "simulate", never)
+    monkeypatch.setattr(sweep_module, "run_ensembles", never)
     axes = [Axis("runs", (2,)), Axis("parameters.beta", (0.3, -1.0))]
     with pytest.raises(InputError) as info:
         sweep(SIR, axes)
@@ -162,11 +162,14 @@ def test_common_random_numbers_pair_the_runs_of_every_point() -> None:
 
 
 def test_progress_rises_to_the_total() -> None:
-    """progress(done, total) never goes back and ends at the number of runs in all."""
-    seen: list[tuple[float, float]] = []
-    small_sweep(progress=lambda done, total: seen.append((done, total)))
-    done = [d for d, _ in seen]
-    assert done == sorted(done) and seen[-1] == (18.0, 18.0)
+    """progress(done, total, events) never goes back and ends at the number of runs in
+    all and the events of every run."""
+    seen: list[tuple[float, float, int]] = []
+    small_sweep(progress=lambda done, total, events: seen.append((done, total, events)))
+    done = [d for d, _, _ in seen]
+    events = [e for _, _, e in seen]
+    assert done == sorted(done) and events == sorted(events) and seen[-1][:2] == (18.0, 18.0)
+    assert events[-1] > 0
 
 
 # -- the [sweep] table -------------------------------------------------------------------

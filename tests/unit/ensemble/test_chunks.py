@@ -1,0 +1,62 @@
+"""Chunks: how runs are cut up, the seeds they carry, and the arrays they send back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import hyosan
+from hyosan.ensemble.batch import Ensemble, run_ensembles
+from hyosan.ensemble.chunks import MAX_CHUNK_RUNS, Paths, Seeds, chunk_bounds, run_chunk
+from hyosan.ensemble.runners import InProcess
+
+
+@given(st.integers(0, 300_000), st.integers(1, 64))
+def test_chunks_cover_every_run_once_in_order(runs: int, workers: int) -> None:
+    bounds = chunk_bounds(runs, workers)
+    starts = [a for a, _ in bounds]
+    assert [b for _, b in bounds][:-1] == starts[1:]  # back to back
+    assert (starts[:1] == [0]) == (runs > 0) and (bounds[-1][1] if bounds else 0) == runs
+    assert all(0 < b - a <= MAX_CHUNK_RUNS for a, b in bounds)
+    assert len(bounds) >= min(runs, 8 * workers)  # enough to balance the workers
+
+
+@pytest.mark.parametrize("seed", [0, 12345, 2**63 - 1])
+def test_seeds_travel_as_a_few_numbers_and_come_back_the_same(seed: int) -> None:
+    children = np.random.SeedSequence(seed).spawn(50)
+    packed = Seeds.of(children[10:40])
+    assert isinstance(packed, Seeds)
+    for a, b in zip(packed.sequences(), children[10:40], strict=True):
+        assert a.generate_state(4).tolist() == b.generate_state(4).tolist()
+
+
+def test_seeds_that_are_not_consecutive_children_travel_as_they_are() -> None:
+    children = np.random.SeedSequence(3).spawn(4)
+    assert Seeds.of([children[0], children[2]]) == (children[0], children[2])
+    root = np.random.SeedSequence(1)  # no spawn key: not a child
+    assert Seeds.of([root]) == (root,)
+
+
+@given(st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=30), st.booleans())
+def test_packed_counts_are_the_same_numbers(values: list[int], fraction: bool) -> None:
+    counts = np.array(values, dtype=np.float64).reshape(1, -1, 1) + (0.5 if fraction else 0.0)
+    paths = Paths(counts, np.zeros(1, np.int64), np.zeros((1, 0)), np.zeros((1, 0, 1)))
+    small = paths.packed()
+    back = Paths.join([small])
+    assert back.counts.dtype == np.float64
+    np.testing.assert_array_equal(back.counts, counts)
+    if not fraction and max(map(abs, values)) < 2**31:
+        assert small.counts.itemsize < 8  # whole counts travel small
+
+
+def test_a_chunk_gives_the_runs_of_the_whole_ensemble() -> None:
+    """Runs 3..6 run alone, from the seeds carried as numbers, equal runs 3..6 of all."""
+    ens = Ensemble.prepare(hyosan.load_scenario("school"), runs=10, seed=8)
+    whole: list[Paths] = []
+    run_ensembles([ens], InProcess(), lambda _e, p: whole.append(p))
+    part = run_chunk(ens.shared, 3, Seeds.of(ens.seeds[3:7]))
+    np.testing.assert_array_equal(part.counts, whole[0].counts[3:7])
+    np.testing.assert_array_equal(part.events, whole[0].events[3:7])
+    np.testing.assert_array_equal(part.fired, whole[0].fired[3:7])
