@@ -42,11 +42,15 @@ OPTION_VALUES: dict[str, list[str]] = {
               "I=0", "beta=1e308", "gamma=0", "S=1e308", "I=1e20", "R=inf", "S=5e-324",
               "gamma=1e-320"],
     "--engine": ["bogus", "", "SSA", "ode ", " ssa", "tau", "ode", "gillespie"],
+    "--workers": ["0", "-1", "many", "", "1.5", "1e9", "99999", "1", " 1", "AUTO "],
+    "--scheduler": ["", "tcp://", "tcp://:8786", "tcp://host:0", "tcp://h:65536", "udp://h:1",
+                    "tcp://a b:1", "tcp://[::1:1", "127.0.0.1", "tcp://127.0.0.1:8786/x"],
 }  # fmt: skip
 
 STRAY = [
     "--bogus", "--Runs", "--run", "-x", "--seed=", "---seed", "--", "-", "extra-argument",
-    "--help", "--out", "--runs", "--set=beta=0.2", "--engine=ode", "--version",
+    "--help", "--out", "--runs", "--set=beta=0.2", "--engine=ode", "--version", "--resume",
+    "--resume=yes", "--workers", "--scheduler",
 ]  # fmt: skip
 
 

@@ -19,7 +19,9 @@ staging folder appears). After the process ends:
   ``hyosan: interrupted ...`` and no traceback. A process killed by the signal
   itself (status -2 or -15: what a shell also reports as 130 or 143) passes
   only with nothing on stderr, which happens before hyosan's code runs;
-- a run that finished before the signal came exits 0 with the new result.
+- a run that finished before the signal came exits 0 with the new result;
+- the finished parts a stopped run keeps in ``OUT/.hyosan-parts`` (not part of
+  the result compared) go on with ``--resume`` to the new result, and go.
 
 The child is signalled directly (``Popen.send_signal``), in its own session,
 with SIGINT and SIGTERM at their default dispositions (an ignored SIGINT
@@ -57,11 +59,11 @@ def _default_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def start(seed: int, cwd: Path) -> subprocess.Popen[str]:
+def start(seed: int, cwd: Path, *extra: str) -> subprocess.Popen[str]:
     """``python -m hyosan run sir --runs 40 --seed SEED --out OUT`` in ``cwd``."""
     env = {**os.environ, "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"}
     return subprocess.Popen(
-        [sys.executable, "-m", "hyosan", *RUN, "--seed", str(seed), "--out", "OUT"],
+        [sys.executable, "-m", "hyosan", *RUN, "--seed", str(seed), "--out", "OUT", *extra],
         cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -77,14 +79,19 @@ def staging(parent: Path) -> list[str]:
     return sorted(n for n in os.listdir(parent) if n != "OUT")
 
 
+PARTS = ".hyosan-parts"
+"""The finished parts a stopped run keeps in OUT for ``--resume`` (not its result)."""
+
+
 def contents(folder: Path) -> dict[str, bytes]:
-    """Every file in ``folder`` (hidden ones too, at any depth), by relative path."""
+    """Every file in ``folder`` (hidden ones too, at any depth), by relative path, but
+    the parts kept for ``--resume``."""
     if not folder.is_dir():
         return {}
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() or p.is_symlink()
+        if (p.is_file() or p.is_symlink()) and p.relative_to(folder).parts[0] != PARTS
     }
 
 
@@ -171,13 +178,21 @@ def test_killed_run_leaves_previous_or_new_result(tmp_path: Path) -> None:
         what = f"{sig.name} in {phase} after {after:.3f} s (a whole run: {ref.seconds:.2f} s)"
         found = check_trial(sig, sent, proc.returncode, err, cwd, ref)
         left = staging(cwd)
-        if sig == signal.SIGKILL and staging(cwd):
-            again = start(2, cwd)  # the next run into the same place cleans up
+        parts = (cwd / "OUT" / PARTS).exists()
+        if (sig == signal.SIGKILL and staging(cwd)) or parts:
+            # the next run into the same place cleans up; with parts kept, it goes on
+            again = start(2, cwd, *(["--resume"] if parts else []))
             _, again_err = again.communicate(timeout=TIMEOUT)
-            if again.returncode != 0 or staging(cwd) or contents(cwd / "OUT") != ref.new:
+            if (
+                again.returncode != 0
+                or staging(cwd)
+                or contents(cwd / "OUT") != ref.new
+                or (cwd / "OUT" / PARTS).exists()
+            ):
                 found.append(
-                    f"the next run (status {again.returncode}) left {staging(cwd)} beside OUT "
-                    f"or a wrong result; stderr: {again_err.strip()[:300]!r}"
+                    f"the next run (status {again.returncode}, resume {parts}) left "
+                    f"{staging(cwd)} beside OUT, its parts or a wrong result; stderr: "
+                    f"{again_err.strip()[:300]!r}"
                 )
         failures += [f"{what}: {f}" for f in found]
         now = contents(cwd / "OUT")
@@ -186,7 +201,7 @@ def test_killed_run_leaves_previous_or_new_result(tmp_path: Path) -> None:
         )
         log.append(
             f"{what}: sent {sent}, status {proc.returncode}, OUT holds {kept} result, "
-            f"left beside it {left}"
+            f"left beside it {left}, parts kept {parts}"
         )
     print("\n".join(log))
     assert not failures, "\n".join([*failures, "trials:", *log])

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from hyosan.cli.options import MaxEvents, parse_max_events, prepare
+from hyosan.cli.distributed import Spread, keeping, open_parts
+from hyosan.cli.options import MaxEvents, Resume, Scheduler, Workers, parse_max_events, prepare
 from hyosan.cli.progress import LazyProgress
 from hyosan.cli.shared import (
     ScenarioArg,
-    check_out,
     err,
     guarded,
     out,
@@ -27,7 +27,9 @@ from hyosan.cli.shared import (
 )
 
 if TYPE_CHECKING:
+    from hyosan.io.parts import Parts
     from hyosan.results import Result
+    from hyosan.scenario import Scenario
 
 __all__ = ["list_", "plot", "run", "validate"]
 
@@ -80,23 +82,31 @@ def run(
         ),
     ] = None,
     max_events: MaxEvents = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    resume: Resume = False,
 ) -> None:
     """Run a scenario and print a summary; with --out, write its results."""
     from hyosan.ensemble import simulate
     from hyosan.results import summarize
 
     limit = parse_max_events(max_events)
+    spread = Spread.parse(workers, scheduler)
     notes: list[str] = []
     sc = prepare(scenario, engine, seed, runs, t_end, set_ or [], notes)
-    if out_dir is not None:
-        check_out(out_dir)
-    n_runs = sc.runs if sc.engine != "ode" else 1
-    with LazyProgress(err, total=n_runs * sc.time.end, label=f"{sc.name} ({sc.engine})") as bar:
+    parts, sc = open_parts(out_dir, "run", resume, sc, seed_given=seed is not None)
+    with (
+        keeping(parts, out_dir),
+        spread.client() as client,
+        LazyProgress(err, total=1.0, label=f"{sc.name} ({sc.engine})") as bar,
+    ):
         result = simulate(
             sc,
-            progress=lambda i, t, _e: bar.update(i * sc.time.end + t),
+            client=client,
+            progress=bar.runs,
             compiling=say_compiling,
             max_events=limit,
+            store=parts,
         )
     summary = summarize(result)
     for note in notes:
@@ -104,16 +114,23 @@ def run(
     _print_summary(summary)
     _print_characters(result)
     if out_dir is not None:
-        from hyosan.io import save_result
-        from hyosan.io.output import pictures_in
-        from hyosan.io.story import story
+        _write(result, sc, out_dir, parts)
 
-        old_pictures = pictures_in(out_dir)  # a new result removes them
-        with writing(out_dir, "the results"):
-            path = save_result(result, out_dir, texts={"story.md": story(result, sc)})
-        files = ", ".join(sorted(f.name for f in path.iterdir() if not f.name.startswith(".")))
-        out.print(f"wrote [bold]{path}[/]: {files}")
-        say_pictures_removed(out_dir, old_pictures)
+
+def _write(result: Result, sc: Scenario, out_dir: Path, parts: Parts | None) -> None:
+    """The result folder, all or nothing; then the parts of the run go."""
+    from hyosan.io import save_result
+    from hyosan.io.output import pictures_in
+    from hyosan.io.story import story
+
+    old_pictures = pictures_in(out_dir)  # a new result removes them
+    with writing(out_dir, "the results", kept=parts is not None):
+        path = save_result(result, out_dir, texts={"story.md": story(result, sc)})
+    if parts is not None:
+        parts.remove()
+    files = ", ".join(sorted(f.name for f in path.iterdir() if not f.name.startswith(".")))
+    out.print(f"wrote [bold]{path}[/]: {files}")
+    say_pictures_removed(out_dir, old_pictures)
 
 
 @guarded

@@ -152,3 +152,28 @@ def _parse_set(text: str) -> tuple[str, float]:
             value=text,
             allowed="NAME=NUMBER, e.g. --set beta=2.5 or --set Z=10",
         ) from None
+
+
+Workers = Annotated[
+    str | None,
+    typer.Option(
+        metavar="N",
+        help="Run on a local Dask cluster of N worker processes (auto: one per core); "
+        "default 1: this process, no cluster.",
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ADDRESS",
+        help="Run on an existing Dask cluster: its scheduler's address, e.g. "
+        "tcp://127.0.0.1:8786 (`dask scheduler`, then `dask worker ADDRESS` on each machine).",
+    ),
+]
+Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Finish the stopped run or sweep whose parts are in --out: only what is missing runs.",
+    ),
+]

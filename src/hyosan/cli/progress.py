@@ -1,13 +1,15 @@
 """A progress bar that appears only for work that takes more than a second.
 
 It is drawn only on a terminal: with stderr sent to a file or a pipe, a run
-that succeeds writes nothing there.
+that succeeds writes nothing there. One bar covers every worker: runs done of
+all, events per second, and the time left.
 """
 
 from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -31,7 +33,15 @@ class LazyProgress:
         self._start = time.perf_counter()
         return self
 
-    def update(self, done: float) -> None:
+    def runs(self, done: float, total: float, events: int) -> None:
+        """(runs done, runs in all, events so far), as ``simulate`` and ``sweep`` report."""
+        seconds = max(time.perf_counter() - self._start, 1e-9)
+        self.total = total
+        self.update(
+            done, rate=f"{_si(events / seconds)} events/s", runs=f"{done:,.0f}/{total:,.0f}"
+        )
+
+    def update(self, done: float, **fields: Any) -> None:
         if self._progress is None:
             if not self.console.is_terminal or time.perf_counter() - self._start < self.delay:
                 return
@@ -39,14 +49,15 @@ class LazyProgress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 TextColumn("{task.percentage:>3.0f}%"),
+                TextColumn("{task.fields[runs]} runs {task.fields[rate]}"),
                 TimeRemainingColumn(),
                 console=self.console,
                 transient=True,
             )
             self._progress.start()
-            self._task = self._progress.add_task(self.label, total=self.total)
+            self._task = self._progress.add_task(self.label, total=self.total, runs="", rate="")
         assert self._task is not None
-        self._progress.update(self._task, completed=done)
+        self._progress.update(self._task, completed=done, total=self.total, **fields)
 
     def __exit__(
         self,
@@ -56,3 +67,11 @@ class LazyProgress:
     ) -> None:
         if self._progress is not None:
             self._progress.stop()
+
+
+def _si(x: float) -> str:
+    """``1234567`` as ``1.2M``."""
+    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if x >= factor:
+            return f"{x / factor:.1f}{suffix}"
+    return f"{x:.0f}"

@@ -71,7 +71,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             name = signal.Signals(signum).name
             if isinstance(stop, Interrupted):
                 stop.reported = True
-            print(f"hyosan: interrupted ({name}); nothing half-written is left", file=sys.stderr)
+            hint = getattr(stop, "hint", "") or "nothing half-written is left"
+            print(f"hyosan: interrupted ({name}); {hint}", file=sys.stderr)
             raise typer.Exit(128 + signum) from None
         except Exception as error:  # a fault of ours: summary first, then the traceback
             print(
@@ -135,14 +136,19 @@ def _check_out(out_dir: Path, *, empty: bool) -> None:
 
 
 @contextlib.contextmanager
-def writing(folder: Path, what: str, *, option: str = "--out") -> Iterator[None]:
+def writing(
+    folder: Path, what: str, *, option: str = "--out", kept: bool = False
+) -> Iterator[None]:
     """Turn a failure to write into ``folder`` into bad input: on ``option`` (naming the
     folder as its value) or, with ``option=""``, on the folder itself (a folder given as
-    an argument: ``hyosan plot DIR``)."""
+    an argument: ``hyosan plot DIR``). With ``kept``, the finished parts stay in the
+    folder, and the message says that ``--resume`` writes them without running again."""
     try:
         yield
     except OSError as e:
         problem = f"cannot write {what}: {e.strerror or e}"
+        if kept:
+            problem += " (the finished runs are kept: --resume writes them, running nothing again)"
         if option:
             raise InputError(problem, source=option, value=str(folder), allowed=_WRITABLE) from None
         raise InputError(problem, source=str(folder), allowed=_WRITABLE) from None

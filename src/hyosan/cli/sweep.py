@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hyosan.cli.options import MaxEvents, parse_max_events, prepare
+from hyosan.cli.distributed import Spread, keeping, open_parts
+from hyosan.cli.options import MaxEvents, Resume, Scheduler, Workers, parse_max_events, prepare
 from hyosan.cli.progress import LazyProgress
 from hyosan.cli.shared import (
     ScenarioArg,
-    check_out,
     err,
     guarded,
     out,
@@ -28,7 +28,10 @@ from hyosan.cli.shared import (
 from hyosan.errors import InputError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from hyosan.ensemble.sweep import Axis, SweepTable
+    from hyosan.io.parts import Parts
     from hyosan.scenario import Scenario
 
 __all__ = ["sweep"]
@@ -83,13 +86,16 @@ def sweep(
     common_random_numbers: Common = None,
     out_dir: OutDir = None,
     max_events: MaxEvents = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    resume: Resume = False,
 ) -> None:
     """Run an ensemble at every point of a grid of scenario keys; print and write its table."""
     from hyosan.ensemble.sweep import sweep as run_sweep
-    from hyosan.io.sweep import sweep_markdown, write_sweep
-    from hyosan.viz.sweep import save_sweep_plots
+    from hyosan.io.sweep import sweep_markdown
 
     limit = parse_max_events(max_events)
+    spread = Spread.parse(workers, scheduler)
     sc = prepare(scenario, None, seed, runs, None, [])
     table = _table(sc)
     if runs is None and table.runs is not None:
@@ -97,9 +103,12 @@ def sweep(
     axes = tuple(_parse_vary(text) for text in vary or []) or table.axes
     if not axes:
         raise InputError("nothing to vary", source="--vary", allowed=_VARY_HELP)
-    if out_dir is not None:
-        check_out(out_dir, empty=True)
-    with LazyProgress(err, total=1.0, label=f"sweep of {sc.name}") as bar:
+    parts, sc = open_parts(out_dir, "sweep", resume, sc, seed_given=seed is not None)
+    with (
+        keeping(parts, out_dir),
+        spread.client() as client,
+        LazyProgress(err, total=1.0, label=f"sweep of {sc.name}") as bar,
+    ):
         try:
             frame = run_sweep(
                 sc,
@@ -110,9 +119,11 @@ def sweep(
                     if common_random_numbers is not None
                     else table.common_random_numbers
                 ),
-                progress=lambda done, total: bar.update(done / total),
+                client=client,
+                progress=bar.runs,
                 compiling=say_compiling,
                 max_events=limit,
+                store=parts,
             )
         except InputError as e:
             given = {"sweep.vary": bool(vary), "sweep.outbreak": outbreak is not None}
@@ -120,11 +131,21 @@ def sweep(
     title = f"sweep of {sc.name}"
     print(sweep_markdown(frame, title=title), end="")
     if out_dir is not None:
-        with writing(out_dir, "the sweep"):
-            # the picture first: one that cannot be drawn leaves the folder as it was
-            save_sweep_plots(frame, out_dir, title=title)
-            write_sweep(frame, out_dir, title=title)
-        out.print(f"wrote [bold]{out_dir}[/]: sweep.csv, sweep.md, sweep.png")
+        _write(frame, title, out_dir, parts)
+
+
+def _write(frame: pd.DataFrame, title: str, out_dir: Path, parts: Parts | None) -> None:
+    """sweep.png, sweep.csv and sweep.md, all or nothing; then the parts of the sweep go."""
+    from hyosan.io.sweep import write_sweep
+    from hyosan.viz.sweep import save_sweep_plots
+
+    with writing(out_dir, "the sweep", kept=parts is not None):
+        # the picture first: one that cannot be drawn leaves the folder as it was
+        save_sweep_plots(frame, out_dir, title=title)
+        write_sweep(frame, out_dir, title=title)
+    if parts is not None:
+        parts.remove()
+    out.print(f"wrote [bold]{out_dir}[/]: sweep.csv, sweep.md, sweep.png")
 
 
 def _table(sc: Scenario) -> SweepTable:
