@@ -84,7 +84,7 @@ class Ensemble:
 
     def result(self, paths: Paths) -> Result:
         """The :class:`Result` of all the runs, ``paths`` in run order."""
-        return assemble(self.resolved, self.cast, paths.items(), seed=self.recorded)
+        return assemble(self.resolved, self.cast, paths, seed=self.recorded)
 
 
 class ChunkStore(Protocol):

@@ -84,19 +84,22 @@ class Seeds:
             s0.spawn_key[-1],
             len(seeds),
         )
+        ends = (made.first_and_last(), (seeds[0], seeds[-1]))
         same = all(
             a.entropy == b.entropy and a.spawn_key == b.spawn_key and a.pool_size == b.pool_size
-            for a, b in zip(made.sequences(), seeds, strict=True)
-        )
+            for a, b in zip(*ends, strict=True)
+        ) and all(s.spawn_key[-1] - made.first == i for i, s in enumerate(seeds))
         return made if same else tuple(seeds)
 
+    def first_and_last(self) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
+        last = (*self.key, self.first + self.count - 1)
+        return self._child((*self.key, self.first)), self._child(last)
+
+    def _child(self, key: tuple[int, ...]) -> np.random.SeedSequence:
+        return np.random.SeedSequence(self.entropy, spawn_key=key, pool_size=self.pool_size)
+
     def sequences(self) -> list[np.random.SeedSequence]:
-        return [
-            np.random.SeedSequence(
-                self.entropy, spawn_key=(*self.key, self.first + i), pool_size=self.pool_size
-            )
-            for i in range(self.count)
-        ]
+        return [self._child((*self.key, self.first + i)) for i in range(self.count)]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -126,13 +129,6 @@ class Paths:
     def runs(self) -> int:
         return len(self.events)
 
-    def items(self) -> list[tuple[FloatArray, int, Firings]]:
-        """Each run as ``(counts, events, firings)``, as ``assemble`` reads them."""
-        return [
-            (self.counts[r], int(self.events[r]), Firings(self.fired[r], self.change[r]))
-            for r in range(self.runs)
-        ]
-
     @classmethod
     def of(cls, runs: Sequence[tuple[FloatArray, int, Firings]]) -> Paths:
         return cls(
@@ -145,7 +141,14 @@ class Paths:
     @classmethod
     def join(cls, parts: Sequence[Paths]) -> Paths:
         """The chunks ``parts`` one after another, as one."""
-        counts = np.concatenate([p.counts.astype(np.float64, copy=False) for p in parts])
+        if len(parts) == 1 and parts[0].counts.dtype == np.float64:
+            return parts[0]
+        first = parts[0].counts
+        counts = np.empty((sum(len(p.counts) for p in parts), *first.shape[1:]), np.float64)
+        at = 0
+        for p in parts:  # one pass: whole counts sent small become floats in place
+            counts[at : at + len(p.counts)] = p.counts
+            at += len(p.counts)
         rest = (np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS[1:])
         return cls(counts, *rest)
 

@@ -9,6 +9,7 @@ interrupted, and SIGTERM killed it without clean-up.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -64,6 +65,7 @@ def test_a_signal_stops_a_run_that_would_not_end(
     argv += ["--max-events", "1e15"]
     proc = subprocess.Popen(
         argv,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a crash shows where it happened
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
