@@ -23,8 +23,10 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import shutil
 import tomllib
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,8 @@ class Parts:
         parts = cls(out, kind)
         if parts.stored is None and parts.folder.exists():  # a manifest never written
             shutil.rmtree(parts.folder, ignore_errors=True)
+        for trash in Path(out).glob(f"{PARTS}.*.trash"):  # parts whose removal was cut short
+            shutil.rmtree(trash, ignore_errors=True)
         if parts.stored is not None and parts.stored.get("kind") != kind:
             what = f"an unfinished {parts.stored.get('kind', '?')}, not a {kind}"
             other = parts.stored.get("kind")
@@ -142,18 +146,26 @@ class Parts:
     # -- both ----------------------------------------------------------------------------
 
     def remove(self) -> None:
-        """Once the final files are written: the parts go."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Once the final files are written: the parts go, all at once (renamed away
+        first, so that a process killed while it deletes them leaves them whole or
+        gone, never a manifest without its chunks)."""
+        trash = self.out / f"{PARTS}.{os.getpid()}.{uuid.uuid4().hex[:8]}.trash"
+        try:
+            os.rename(self.folder, trash)
+        except FileNotFoundError:
+            return
+        shutil.rmtree(trash, ignore_errors=True)
 
     def _begin(self, description: dict[str, Any], extra: dict[str, Any]) -> None:
         if self.stored is not None:
             _check_same(self.stored, description)
             return
         manifest = {"version": VERSION, "kind": self.kind, **description, **extra}
+        text = json.dumps(manifest, indent=1)
         with self._writing():
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_text(self.folder / MANIFEST, json.dumps(manifest, indent=1))
-        self.stored = manifest
+            write_text(self.folder / MANIFEST, text)
+        self.stored = json.loads(text)  # as a resumed run reads it back
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
