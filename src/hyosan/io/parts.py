@@ -154,7 +154,11 @@ class Parts:
             os.rename(self.folder, trash)
         except FileNotFoundError:
             return
-        shutil.rmtree(trash, ignore_errors=True)
+        try:
+            shutil.rmtree(trash, ignore_errors=True)
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM: finish first (the next signal waits)
+            shutil.rmtree(trash, ignore_errors=True)
+            raise
 
     def _begin(self, description: dict[str, Any], extra: dict[str, Any]) -> None:
         if self.stored is not None:
