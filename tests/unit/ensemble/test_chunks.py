@@ -60,3 +60,21 @@ def test_a_chunk_gives_the_runs_of_the_whole_ensemble() -> None:
     np.testing.assert_array_equal(part.counts, whole[0].counts[3:7])
     np.testing.assert_array_equal(part.events, whole[0].events[3:7])
     np.testing.assert_array_equal(part.fired, whole[0].fired[3:7])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import hyosan, hyosan.ensemble, hyosan.cli.main",
+        "from hyosan.cli import main; main(['run', 'sir', '--runs', '2', '--workers', '1'])",
+    ],
+    ids=["import", "workers-1"],
+)
+def test_dask_is_loaded_only_for_a_cluster(code: str) -> None:
+    """``import hyosan`` and a run in this process (``--workers 1``, the default) leave Dask
+    unloaded: its import costs about a second (checked in a fresh process)."""
+    import subprocess
+    import sys
+
+    check = "; import sys; assert not {'dask', 'distributed'} & set(sys.modules), 'dask'"
+    subprocess.run([sys.executable, "-c", code + check], check=True, capture_output=True)
