@@ -87,34 +87,35 @@ def run(
     resume: Resume = False,
 ) -> None:
     """Run a scenario and print a summary; with --out, write its results."""
-    from hyosan.ensemble import simulate
-    from hyosan.results import summarize
-
     limit = parse_max_events(max_events)
     spread = Spread.parse(workers, scheduler)
     notes: list[str] = []
     sc = prepare(scenario, engine, seed, runs, t_end, set_ or [], notes)
-    parts, sc = open_parts(out_dir, "run", resume, sc, seed_given=seed is not None)
-    with (
-        keeping(parts, out_dir),
-        spread.client() as client,
-        LazyProgress(err, total=1.0, label=f"{sc.name} ({sc.engine})") as bar,
-    ):
-        result = simulate(
-            sc,
-            client=client,
-            progress=bar.runs,
-            compiling=say_compiling,
-            max_events=limit,
-            store=parts,
-        )
-    summary = summarize(result)
-    for note in notes:
-        err.print(note)
-    _print_summary(summary)
-    _print_characters(result)
-    if out_dir is not None:
-        _write(result, sc, out_dir, parts)
+    with spread.opening() as opening:  # the cluster starts while this goes on
+        from hyosan.ensemble import simulate
+        from hyosan.results import summarize
+
+        parts, sc = open_parts(out_dir, "run", resume, sc, seed_given=seed is not None)
+        with (
+            keeping(parts, out_dir),
+            LazyProgress(err, total=1.0, label=f"{sc.name} ({sc.engine})") as bar,
+        ):
+            result = simulate(
+                sc,
+                client=opening.client(),
+                progress=bar.runs,
+                compiling=say_compiling,
+                max_events=limit,
+                store=parts,
+            )
+        opening.close_soon()  # the workers stop while the files are written
+        summary = summarize(result)
+        for note in notes:
+            err.print(note)
+        _print_summary(summary)
+        _print_characters(result)
+        if out_dir is not None:
+            _write(result, sc, out_dir, parts)
 
 
 def _write(result: Result, sc: Scenario, out_dir: Path, parts: Parts | None) -> None:

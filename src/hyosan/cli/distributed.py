@@ -14,12 +14,13 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hyosan.cli.shared import check_out
 from hyosan.errors import InputError
 
 if TYPE_CHECKING:
+    from hyosan.ensemble.cluster import Opening
     from hyosan.io.parts import Parts
     from hyosan.scenario import Scenario
 
@@ -50,21 +51,22 @@ class Spread:
             )
         return cls(1, address)
 
-    @contextlib.contextmanager
-    def client(self) -> Iterator[Any]:
-        """A Dask client for the command (None for this process alone), closed after it."""
+    def opening(self) -> Opening:
+        """The command's Dask client, opened in a thread from now on (see
+        :class:`~hyosan.ensemble.cluster.Opening`); ``None`` for this process alone."""
+        from hyosan.ensemble.cluster import Opening
+
         if self.address is not None:
             from hyosan.ensemble.cluster import connect
 
-            with connect(self.address) as client:
-                yield client
-        elif self.workers > 1:
+            address = self.address
+            return Opening(lambda: connect(address), deaf=False)
+        if self.workers > 1:
             from hyosan.ensemble.cluster import local_cluster
 
-            with local_cluster(self.workers) as client:
-                yield client
-        else:
-            yield None
+            workers = self.workers
+            return Opening(lambda: local_cluster(workers), deaf=True)
+        return Opening(lambda: contextlib.nullcontext(None), deaf=False)
 
 
 def open_parts(

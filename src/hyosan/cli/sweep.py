@@ -103,35 +103,36 @@ def sweep(
     axes = tuple(_parse_vary(text) for text in vary or []) or table.axes
     if not axes:
         raise InputError("nothing to vary", source="--vary", allowed=_VARY_HELP)
-    parts, sc = open_parts(out_dir, "sweep", resume, sc, seed_given=seed is not None)
-    with (
-        keeping(parts, out_dir),
-        spread.client() as client,
-        LazyProgress(err, total=1.0, label=f"sweep of {sc.name}") as bar,
-    ):
-        try:
-            frame = run_sweep(
-                sc,
-                axes,
-                outbreak=outbreak if outbreak is not None else table.outbreak,
-                common_random_numbers=(
-                    common_random_numbers
-                    if common_random_numbers is not None
-                    else table.common_random_numbers
-                ),
-                client=client,
-                progress=bar.runs,
-                compiling=say_compiling,
-                max_events=limit,
-                store=parts,
-            )
-        except InputError as e:
-            given = {"sweep.vary": bool(vary), "sweep.outbreak": outbreak is not None}
-            raise _on_option(e, given) from None
-    title = f"sweep of {sc.name}"
-    print(sweep_markdown(frame, title=title), end="")
-    if out_dir is not None:
-        _write(frame, title, out_dir, parts)
+    with spread.opening() as opening:  # the cluster starts while this goes on
+        parts, sc = open_parts(out_dir, "sweep", resume, sc, seed_given=seed is not None)
+        with (
+            keeping(parts, out_dir),
+            LazyProgress(err, total=1.0, label=f"sweep of {sc.name}") as bar,
+        ):
+            try:
+                frame = run_sweep(
+                    sc,
+                    axes,
+                    outbreak=outbreak if outbreak is not None else table.outbreak,
+                    common_random_numbers=(
+                        common_random_numbers
+                        if common_random_numbers is not None
+                        else table.common_random_numbers
+                    ),
+                    client=opening.client(),
+                    progress=bar.runs,
+                    compiling=say_compiling,
+                    max_events=limit,
+                    store=parts,
+                )
+            except InputError as e:
+                given = {"sweep.vary": bool(vary), "sweep.outbreak": outbreak is not None}
+                raise _on_option(e, given) from None
+        opening.close_soon()  # the workers stop while the table is written
+        title = f"sweep of {sc.name}"
+        print(sweep_markdown(frame, title=title), end="")
+        if out_dir is not None:
+            _write(frame, title, out_dir, parts)
 
 
 def _write(frame: pd.DataFrame, title: str, out_dir: Path, parts: Parts | None) -> None:

@@ -15,12 +15,21 @@ import logging
 import os
 import re
 import signal
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from hyosan.errors import InputError
 
-__all__ = ["CONNECT_TIMEOUT", "connect", "local_cluster", "parse_scheduler", "parse_workers"]
+__all__ = [
+    "CONNECT_TIMEOUT",
+    "Opening",
+    "connect",
+    "local_cluster",
+    "parse_scheduler",
+    "parse_workers",
+]
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a scheduler before giving up (exit 2 naming the address)."""
@@ -78,8 +87,7 @@ def local_cluster(workers: int) -> Iterator[Any]:
     # the workers' own log lines too (a task cancelled as the cluster stops, a lost
     # heartbeat): a new worker process reads Dask's settings from the environment
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the workers start ignoring it
-    try:
+    with _deaf_while_spawning():  # the workers start ignoring Ctrl-C
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -87,8 +95,6 @@ def local_cluster(workers: int) -> Iterator[Any]:
             dashboard_address=":0",  # a free port, never a clash with a running cluster
             memory_limit=0,  # hyosan checks sizes itself; no pausing or killing on memory
         )
-    finally:
-        signal.signal(signal.SIGINT, previous)
     try:
         client = Client(cluster)
         client.register_plugin(QuietInterrupts())
@@ -121,6 +127,90 @@ def connect(address: str, *, source: str = "--scheduler") -> Iterator[Any]:
     finally:
         with contextlib.suppress(Exception):
             client.close()
+
+
+class Opening:
+    """A client opened in a thread while the command goes on preparing its runs.
+
+    A local cluster takes a second or two to start (its worker processes import
+    Python, numpy and Dask); the command reads the out folder and imports what it
+    writes with meanwhile. ``opener`` is :func:`local_cluster` or :func:`connect`
+    with its arguments; :meth:`client` waits for it (and raises what it raised),
+    :meth:`close_soon` closes it in the thread while the command writes its files,
+    and leaving the ``with`` block closes it in any case.
+
+    Ctrl-C is ignored from the start until :meth:`client` returns (or the block is
+    left): the workers spawned meanwhile ignore it for good, as they must (hyosan
+    stops them), and only the main thread may set what a signal does.
+    """
+
+    def __init__(self, opener: Callable[[], AbstractContextManager[Any]], *, deaf: bool) -> None:
+        self._opener = opener
+        self._deaf = deaf
+        self._stack = contextlib.ExitStack()
+        self._got: list[Any] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._open, name="hyosan-cluster", daemon=True)
+        self._closer: threading.Thread | None = None
+        self._previous: Any = None
+
+    def __enter__(self) -> Opening:
+        if self._deaf:
+            self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self._thread.start()
+        return self
+
+    def _open(self) -> None:
+        try:
+            self._got.append(self._stack.enter_context(self._opener()))
+        except BaseException as e:
+            self._error.append(e)
+
+    def _hear_again(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def client(self) -> Any:
+        """The client, once open (the error that stopped it, raised here)."""
+        self._thread.join()
+        self._hear_again()
+        if self._error:
+            raise self._error[0]
+        return self._got[0]
+
+    def close_soon(self) -> None:
+        """Begin closing (the workers stop) while this thread goes on."""
+        if self._closer is None:
+            self._thread.join()
+            self._closer = threading.Thread(target=self._close, name="hyosan-cluster-close")
+            self._closer.start()
+
+    def _close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._stack.close()
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.join()
+        self._hear_again()
+        self.close_soon()
+        assert self._closer is not None
+        self._closer.join()
+
+
+@contextlib.contextmanager
+def _deaf_while_spawning() -> Iterator[None]:
+    """Ctrl-C ignored while worker processes are spawned, so that they ignore it too
+    (a signal's disposition is inherited; a Python handler is not). Outside the main
+    thread, :class:`Opening` has done it already."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _why(error: BaseException) -> str:
