@@ -32,6 +32,7 @@ from typing import Any
 import typer
 
 from hyosan.cli import commands
+from hyosan.cli.export import export
 from hyosan.cli.shared import Interrupted
 from hyosan.cli.sweep import sweep
 
@@ -49,6 +50,7 @@ app.command()(commands.run)
 app.command()(commands.validate)
 app.command()(commands.plot)
 app.command("sweep")(sweep)
+app.command()(export)
 
 
 def main(argv: list[str] | None = None) -> int:

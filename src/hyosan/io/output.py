@@ -11,7 +11,7 @@ A result folder holds:
 - ``scenario.toml``: the resolved scenario, when there is one;
 - ``fields.nc`` (:mod:`hyosan.io.fields`): for runs in space, the counts per
   patch over time with the patches' coordinates and the map's projection
-  (netCDF-4, compressed);
+  (netCDF-4, CF-1.10, compressed; a raster on ``y``/``x`` for a map or a lattice);
 - ``interventions.csv``, ``milestones.csv`` and ``characters.csv`` (see
   :mod:`hyosan.io.tracks`): when each intervention fired and what it changed,
   when each milestone first held, and where each named character was;
@@ -27,7 +27,8 @@ one run only:
 - a result file the new result has not (``fields.nc`` after a run in space,
   ``scenario.toml`` when there is none) is removed;
 - the pictures ``hyosan plot`` drew from the previous result (:data:`PICTURES`)
-  are removed: they showed another run. ``hyosan plot DIR`` draws them again.
+  and the ``geotiff/`` folder ``hyosan export`` wrote are removed: they showed
+  another run. ``hyosan plot DIR`` and ``hyosan export DIR`` make them again.
 
 Both removals are part of the same move: the files removed go to a backup in
 the staging folder first and come back if anything fails.
@@ -59,6 +60,7 @@ from hyosan._files import locked, remove_abandoned_staging, staging_folder, writ
 from hyosan.errors import InputError
 from hyosan.io._errors import FOLDER
 from hyosan.io.fields import FIELDS, read_fields, write_fields
+from hyosan.io.geotiff import GEOTIFF
 from hyosan.io.summary import FORMAT_VERSION, SUMMARY, read_events, read_summary, summary_json
 from hyosan.io.totals import TOTALS, read_totals, write_totals
 from hyosan.io.tracks import (
@@ -135,7 +137,7 @@ def save_result(
         writers[name] = functools.partial(write_text, text=text)
     remove_abandoned_staging(target)
     wanted = {name: w is not None for name, w in writers.items()}
-    for name in PICTURES:
+    for name in (*PICTURES, GEOTIFF):
         wanted.setdefault(name, False)  # drawn from the previous result: they go too
     staging = staging_folder(target)
     try:

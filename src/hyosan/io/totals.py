@@ -6,12 +6,18 @@ under the key ``hyosan``, a JSON object with the provenance, so that a reader
 with pyarrow alone knows where the numbers came from::
 
     {"version": "0.4.0", "scenario": "classroom", "seed": 7, "engine": "tau",
-     "time_unit": "hour", "parameters": {"beta": 0.5, "zeta": 0.1}}
+     "time_unit": "hour", "parameters": {"beta": 0.5, "zeta": 0.1},
+     "scenario_toml": "name = \"classroom\"\n..."}
 
 (``version`` is the hyosan that simulated the runs, ``parameters`` the
-scenario's resolved parameter values). Read it with pyarrow alone::
+scenario's resolved parameter values, ``scenario_toml`` the resolved scenario,
+which ``hyosan run`` runs again to the same numbers). Each column's field
+metadata holds its ``unit`` (``1`` for counts of people and runs, the scenario's
+time unit for ``time``) and a ``description``. Read them with pyarrow alone::
 
-    json.loads(pyarrow.parquet.read_schema("out/totals.parquet").metadata[b"hyosan"])
+    schema = pyarrow.parquet.read_schema("out/totals.parquet")
+    json.loads(schema.metadata[b"hyosan"])
+    schema.field("time").metadata  # {b"unit": b"hour", b"description": b"..."}
 
 A file written before this metadata existed reads as having no parameters.
 """
@@ -48,7 +54,24 @@ def provenance(result: Result) -> dict[str, Any]:
         "engine": result.engine,
         "time_unit": result.time_unit,
         "parameters": result.parameters,
+        "scenario_toml": str(result.dataset.attrs.get("scenario_toml", "")),
     }
+
+
+def _described(table: Any, result: Result) -> Any:
+    """``table`` with a ``unit`` and a ``description`` in each column's field metadata."""
+    import pyarrow as pa
+
+    unit = result.time_unit or "1"
+    about = {
+        "run": ("1", "run of the ensemble (0, 1, ...)"),
+        "time": (unit, f"time since the outbreak began, in {unit}s"),
+    }
+    fields = []
+    for field in table.schema:
+        u, text = about.get(field.name, ("1", f"people in {field.name}, summed over all places"))
+        fields.append(field.with_metadata({b"unit": u.encode(), b"description": text.encode()}))
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
 def write_totals(result: Result, path: Path) -> None:
@@ -56,7 +79,7 @@ def write_totals(result: Result, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(result.totals, preserve_index=False)
+    table = _described(pa.Table.from_pandas(result.totals, preserve_index=False), result)
     mine = json.dumps(provenance(result), allow_nan=False).encode("utf-8")
     metadata = {**(table.schema.metadata or {}), METADATA_KEY.encode("utf-8"): mine}
     pq.write_table(table.replace_schema_metadata(metadata), path)

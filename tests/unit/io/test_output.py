@@ -280,11 +280,12 @@ def test_load_ragged_table(tmp_path: Path) -> None:
 
 def test_totals_carry_the_provenance_for_pyarrow_alone(tmp_path: Path) -> None:
     """totals.parquet's key-value metadata holds, under ``hyosan``, a JSON object with the
-    version, scenario, seed, engine, time unit and parameter values, read from the schema."""
+    version, scenario, seed, engine, time unit, parameter values and the resolved scenario,
+    and every column states its unit and what it holds, all read from the schema."""
     r = _result()
     folder = save_result(r, tmp_path / "out")
-    metadata = pq.read_schema(folder / "totals.parquet").metadata
-    stored = json.loads(metadata[b"hyosan"])
+    schema = pq.read_schema(folder / "totals.parquet")
+    stored = json.loads(schema.metadata[b"hyosan"])
     assert stored == {
         "version": r.dataset.attrs["hyosan_version"],
         "scenario": "classroom",
@@ -292,7 +293,12 @@ def test_totals_carry_the_provenance_for_pyarrow_alone(tmp_path: Path) -> None:
         "engine": "tau",
         "time_unit": "hour",
         "parameters": PARAMETERS,
+        "scenario_toml": r.dataset.attrs["scenario_toml"],
     }
+    assert stored["scenario_toml"].startswith('name = "classroom"')
+    units = {f.name: f.metadata[b"unit"].decode() for f in schema}
+    assert units == {"run": "1", "time": "hour", **{c: "1" for c in r.compartments}}
+    assert all(f.metadata[b"description"] for f in schema)
 
 
 def _strip_provenance(folder: Path) -> None:
