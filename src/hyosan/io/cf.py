@@ -101,11 +101,13 @@ def _axis(
     return (centres[::-1].copy(), True) if step < 0 else (centres, False)
 
 
-def to_grid(values: FloatArray, grid: Grid) -> tuple[FloatArray, FloatArray]:
-    """Counts per patch ``(..., patch)`` as ``(..., y, x)`` (NaN where no patch is) and
-    the counts of the patches off the grid ``(..., site)``."""
+def to_grid(
+    values: FloatArray, grid: Grid, dtype: str = "float64"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per patch ``(..., patch)`` as ``(..., y, x)`` of ``dtype`` (NaN where no
+    patch is) and the counts of the patches off the grid ``(..., site)``."""
     shape = (*values.shape[:-1], grid.y.size, grid.x.size)
-    out = np.full(shape, np.nan, dtype=values.dtype)
+    out = np.full(shape, np.nan, dtype=dtype)
     on = grid.on
     out[..., grid.yi[on], grid.xi[on]] = values[..., on]
     return out, values[..., ~on]
