@@ -15,6 +15,7 @@ from typing import Any
 
 from hyosan._typing import SeedLike
 from hyosan.engines import Engine
+from hyosan.ensemble.bar import showing
 from hyosan.ensemble.batch import ChunkStore, Ensemble, Progress, run_ensembles
 from hyosan.ensemble.chunks import Paths
 from hyosan.ensemble.runners import runner_for
@@ -32,7 +33,7 @@ def simulate(
     runs: int | None = None,
     executor: Executor | None = None,
     client: Any | None = None,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     compiling: Callable[[str], None] | None = None,
     max_events: int | None = None,
     store: ChunkStore | None = None,
@@ -56,7 +57,8 @@ def simulate(
         this process. The numbers are the same wherever they run.
     progress
         Called with (runs done, runs in all, events so far) as runs advance
-        (within a run only when runs go one after another in this process).
+        (within a run only when runs go one after another in this process), or
+        True: a bar in a notebook's output, or on stderr in a terminal (:mod:`.bar`).
     compiling
         Called with the engine's name before the first run when its kernel
         must be compiled first (it is neither loaded nor in numba's cache).
@@ -75,11 +77,15 @@ def simulate(
     ('S', 'I', 'R')
     """
     ens = Ensemble.prepare(scenario, engine=engine, seed=seed, runs=runs, max_events=max_events)
-    if compiling is not None and ens.needs_compiling():
-        compiling(ens.resolved.engine)
     runner = runner_for(executor, client)
     gathered: list[Paths] = []
-    run_ensembles(
-        [ens], runner, lambda _e, paths: gathered.append(paths), store=store, progress=progress
-    )
+    with showing(progress, compiling, _label(ens)) as (tell, say_compiling):
+        if say_compiling is not None and ens.needs_compiling():
+            say_compiling(ens.resolved.engine)
+        run_ensembles([ens], runner, lambda _e, p: gathered.append(p), store=store, progress=tell)
     return ens.result(gathered[0])
+
+
+def _label(ens: Ensemble) -> str:
+    """What a progress bar calls the runs: the scenario and the engine."""
+    return f"{ens.resolved.name} ({ens.resolved.engine})"

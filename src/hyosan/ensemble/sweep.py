@@ -31,6 +31,7 @@ import pandas as pd
 from hyosan._checks import check_whole
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import SeedLike
+from hyosan.ensemble.bar import showing
 from hyosan.ensemble.batch import Ensemble, Progress, run_ensembles
 from hyosan.ensemble.chunks import Paths
 from hyosan.ensemble.outcomes import Outcome, summarize_runs
@@ -162,7 +163,7 @@ def sweep(
     common_random_numbers: bool = False,
     executor: Executor | None = None,
     client: Any | None = None,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     compiling: Callable[[str], None] | None = None,
     max_events: int | None = None,
     store: RowStore | None = None,
@@ -198,16 +199,16 @@ def sweep(
     grid, points = _points(base, axes)
     defs = [_outcomes(p, outcomes, outbreak) for p in points]  # per point: an axis may change it
     recorded, seeds = _point_seeds(seed if seed is not None else scenario.seed, len(points))
-    if common_random_numbers:
+    crn = common_random_numbers
+    if crn:
         seeds = [seeds[0]] * len(points)
     if store is not None:
-        crn = common_random_numbers
         store.begin_sweep(_description(base, axes, recorded, crn, outbreak, defs, max_events))
     grid_points = _Grid([a.key for a in axes], grid, points, seeds, defs)
-    rows = grid_points.run(runner_for(executor, client), store, progress, compiling, max_events)
+    with showing(progress, compiling, f"sweep of {scenario.name}") as told:  # (progress, compiling)
+        rows = grid_points.run(runner_for(executor, client), store, *told, max_events)
     frame = pd.DataFrame([rows[k] for k in range(len(points))])
     labels = {o.column: o.name for o in defs[0]} if defs else {}
-    crn = common_random_numbers
     attrs = {"scenario": scenario.name, "seed": recorded, "outbreak": outbreak or ""}
     frame.attrs.update(attrs, common_random_numbers=crn, labels=labels)
     return frame

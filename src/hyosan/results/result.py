@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
     import xarray as xr
+    from matplotlib.figure import Figure
 
     from hyosan.space import World
 
@@ -327,6 +328,23 @@ class Result:
         from hyosan.io import save_result
 
         return save_result(self, directory, scenario_toml=scenario_toml)
+
+    def plot(self, compartments: Sequence[str] | None = None) -> Figure:
+        """The totals over time as a new matplotlib figure; see :func:`hyosan.viz.plot_totals`.
+
+        The median over runs with a 5–95% band (the picture ``hyosan plot`` writes as
+        ``totals.png``), in a figure outside pyplot: nothing to close,
+        ``fig.savefig(path)`` writes it, a notebook shows it.
+        """
+        from hyosan.viz import plot_totals
+
+        return plot_totals(self, compartments)
+
+    def _repr_html_(self) -> str:
+        """The result in a notebook: provenance, final counts and a sparkline per compartment."""
+        from hyosan.results._html import result_html
+
+        return result_html(self)
 
     def __repr__(self) -> str:
         times = self.times

@@ -1,4 +1,9 @@
-"""Figures: the one that holds given axes, and writing one to a PNG file, whole or not at all.
+"""Figures: a new one, the one that holds given axes, and writing one to a PNG file, whole or
+not at all.
+
+A new figure (:func:`new_figure`) is made without pyplot: nothing is left open
+between calls, nothing needs closing, and it shows itself in a notebook
+(:class:`hyosan.viz._inline.InlineFigure`).
 
 Every still picture hyosan writes goes through :func:`save_figure`, and so
 through :func:`hyosan._files.replacing` (as the animations do): a failure
@@ -18,7 +23,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["root_figure", "save_figure"]
+__all__ = ["new_figure", "root_figure", "save_figure"]
+
+
+def new_figure(figsize: tuple[float, float]) -> Figure:
+    """A figure of ``figsize`` inches with constrained layout, outside pyplot's state."""
+    from hyosan.viz._inline import InlineFigure
+
+    return InlineFigure(figsize=figsize, layout="constrained")
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 120) -> Path:

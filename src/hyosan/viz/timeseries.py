@@ -1,5 +1,8 @@
 """Totals over time: the median over runs as a line, with a band between two quantiles.
 
+:func:`plot_totals` draws the one picture of the totals: ``hyosan plot`` writes it
+as ``totals.png`` (:func:`save_plots`) and :meth:`hyosan.Result.plot` returns it.
+Its figure is made without pyplot, so nothing is left open between calls.
 matplotlib is imported inside the functions, so importing this module (or
 :mod:`hyosan`) does not load it.
 """
@@ -16,7 +19,7 @@ import numpy as np
 from hyosan.errors import InputError, unknown
 from hyosan.results import Result
 from hyosan.viz._colours import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, YELLOW
-from hyosan.viz._figures import root_figure, save_figure
+from hyosan.viz._figures import new_figure, root_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -48,7 +51,8 @@ def plot_totals(
         Which compartments to draw; default every compartment that is not zero
         throughout (a compartment named here is drawn even if it is).
     ax
-        Axes to draw into; by default a new figure of 9 x 5 inches.
+        Axes to draw into; by default a new figure of 9 x 5 inches, made without
+        pyplot (nothing to close; ``fig.savefig`` writes it; a notebook shows it).
     band
         Lower and upper quantiles of the shaded band, drawn when there is more
         than one run; ``None`` draws no band.
@@ -70,9 +74,8 @@ def plot_totals(
     counts = result.counts
     times = result.times
     if ax is None:
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+        fig = new_figure((9, 5))
+        ax = fig.add_subplot()
     else:
         fig = root_figure(ax)
     show_band = band is not None and result.runs > 1
@@ -91,15 +94,9 @@ def plot_totals(
 
 def save_plots(result: Result, directory: str | os.PathLike[str]) -> list[Path]:
     """Write ``totals.png`` into ``directory`` (created if needed); return the files written."""
-    import matplotlib.pyplot as plt
-
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    fig = plot_totals(result)
-    try:
-        return [save_figure(fig, folder / "totals.png")]
-    finally:
-        plt.close(fig)
+    return [save_figure(plot_totals(result), folder / "totals.png")]
 
 
 def _chosen(result: Result, compartments: Sequence[str] | None) -> list[str]:
