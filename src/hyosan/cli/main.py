@@ -33,6 +33,7 @@ import typer
 
 from hyosan.cli import commands
 from hyosan.cli.export import export
+from hyosan.cli.export_model import export_model
 from hyosan.cli.shared import Interrupted
 from hyosan.cli.sweep import sweep
 
@@ -50,6 +51,7 @@ app.command()(commands.run)
 app.command()(commands.validate)
 app.command()(commands.plot)
 app.command("sweep")(sweep)
+app.command("export-model")(export_model)
 app.command()(export)
 
 

@@ -24,12 +24,14 @@ from typing import Any
 from hyosan.errors import InputError
 from hyosan.interventions import ACTIONS, At, Condition, Intervention, When
 from hyosan.model import Model, resolve_parameters
+from hyosan.model.sbml import is_sbml, read_sbml
 from hyosan.scenario.builtin import BUILTIN_SCENARIOS, builtin_scenario_path
 from hyosan.scenario.characters import Character, Milestone
 from hyosan.scenario.core import Scenario, TimeGrid
-from hyosan.scenario.models import load_model, model_from_dict, resolve_model
+from hyosan.scenario.models import load_model, model_from_dict, resolve_model_counts
 from hyosan.scenario.parse import parse_toml, read_toml, validate
 from hyosan.scenario.schema import InterventionInSpaceSpec, ScenarioSpec
+from hyosan.scenario.sizes import MOST_EXACT_PEOPLE
 from hyosan.scenario.world import setup_from_spec
 from hyosan.space import WorldSetup
 
@@ -38,8 +40,13 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "model_from_dict",
+    "sbml_scenario",
     "scenario_from_dict",
 ]
+
+SBML_END = 100.0
+"""How long a bare SBML model runs (``hyosan run model.xml``), in its time unit, unless
+``--t-end`` says otherwise: SBML says nothing of a simulation's length."""
 
 
 def load_scenario(source: str | os.PathLike[str]) -> Scenario:
@@ -48,6 +55,8 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     A string that is exactly a built-in scenario's name (see
     :data:`~hyosan.scenario.BUILTIN_SCENARIOS`) loads that scenario; anything
     else is a path (write ``./NAME`` for a file that shares a built-in's name).
+    A path ending in ``.xml`` or ``.sbml`` is an SBML model, run with the
+    defaults of :func:`sbml_scenario`.
 
     Raises
     ------
@@ -64,6 +73,8 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         text = builtin_scenario_path(source).read_text(encoding="utf-8")
         return load_scenario_text(text, source=f"builtin:{source}", name=source)
     path = Path(source)
+    if is_sbml(path):
+        return sbml_scenario(path)
     if os.path.isdir(path):
         # `hyosan run DIR --out ...` written for `hyosan run DIR/scenario.toml`
         inside = path / "scenario.toml"
@@ -81,6 +92,33 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         )
     data = read_toml(path)
     return scenario_from_dict(data, source=str(path), base_dir=path.parent, name=path.stem)
+
+
+def sbml_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """A scenario around the SBML model in ``path``: what ``hyosan run model.xml`` runs.
+
+    Its name is the file's stem; every parameter has the file's value and every
+    compartment its initial amount; it runs for :data:`SBML_END` (100) units of
+    the model's time on 201 output times; the engine is ``ssa`` when every
+    initial amount is a whole number (and there are at most
+    :data:`~hyosan.scenario.sizes.MOST_EXACT_PEOPLE`), else ``ode``; one run,
+    no seed (a fresh one is drawn and recorded); no interventions.
+    """
+    source = os.fspath(path)
+    read = read_sbml(source)
+    model, initial = read.model, dict(read.initial)
+    whole = all(float(v).is_integer() for v in initial.values())
+    exact = whole and sum(initial.values()) <= MOST_EXACT_PEOPLE
+    return Scenario(
+        name=Path(source).stem,
+        model=model,
+        parameters=resolve_parameters(model, source=source),
+        initial=initial,
+        time=TimeGrid(end=SBML_END, unit=model.time_unit),
+        engine="ssa" if exact else "ode",
+        description=f"the SBML model {model.name} ({Path(source).name}), hyosan's defaults",
+        source=source,
+    )
 
 
 def load_scenario_text(
@@ -123,10 +161,10 @@ def scenario_from_dict(
     """
     spec = validate(ScenarioSpec, data, source)
     scenario_name = spec.name if spec.name is not None else (name or _stem(source))
-    model, model_ref = resolve_model(
+    model, model_ref, counts = resolve_model_counts(
         spec.model, source=source, base_dir=base_dir, default_name=scenario_name
     )
-    initial = {c: spec.initial.get(c, 0) for c in model.compartments}
+    initial = {c: spec.initial.get(c, counts.get(c, 0)) for c in model.compartments}
     initial.update({c: v for c, v in spec.initial.items() if c not in initial})
     return Scenario(
         name=scenario_name,

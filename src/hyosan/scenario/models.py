@@ -1,4 +1,9 @@
-"""Models in a scenario: a built-in name, a model file, or an inline ``[model]`` table."""
+"""Models in a scenario: a built-in name, a model file (TOML or SBML), or a ``[model]`` table.
+
+An SBML file (``.xml``, ``.sbml``; :mod:`hyosan.model.sbml`) also gives each
+compartment's initial amount: :func:`resolve_model_counts` hands them to the
+scenario, as the counts of the compartments its ``[initial]`` leaves out.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,22 @@ from typing import Any
 
 from hyosan.errors import InputError
 from hyosan.model import BUILTIN_MODELS, Model, Parameter, Reaction, builtin_model
+from hyosan.model.sbml import is_sbml, read_sbml
 from hyosan.scenario.parse import join, read_toml, validate
 from hyosan.scenario.schema import ModelSpec
 
-__all__ = ["load_model", "model_from_dict", "resolve_model"]
+__all__ = ["load_model", "model_from_dict", "resolve_model", "resolve_model_counts"]
 
 
 def load_model(path: str | os.PathLike[str]) -> Model:
-    """Load a model from a model TOML file (the keys of ``[model]`` at top level).
+    """Load a model from a model TOML file (the keys of ``[model]`` at top level), or from
+    an SBML file (a path ending in ``.xml`` or ``.sbml``, see :func:`hyosan.model.sbml.read_sbml`).
 
     The model's name defaults to the file's stem.
     """
     path = Path(path)
+    if is_sbml(path):
+        return read_sbml(path).model
     if not os.path.exists(path):  # anything else there is read only if a regular file
         raise InputError(
             "no such model file",
@@ -91,12 +100,23 @@ def resolve_model(
     ref: Any, *, source: str, base_dir: str | os.PathLike[str] | None, default_name: str
 ) -> tuple[Model, str]:
     """The model a scenario's ``model`` key names, and its built-in name (or ``""``)."""
+    model, name, _ = resolve_model_counts(
+        ref, source=source, base_dir=base_dir, default_name=default_name
+    )
+    return model, name
+
+
+def resolve_model_counts(
+    ref: Any, *, source: str, base_dir: str | os.PathLike[str] | None, default_name: str
+) -> tuple[Model, str, dict[str, float]]:
+    """:func:`resolve_model`, and the initial counts the model's file gives: an SBML file's
+    initial amounts (every other model gives none)."""
     allowed = (
         f"a built-in model ({', '.join(BUILTIN_MODELS)}), a path to a model .toml file "
-        "(relative to the scenario file), or a [model] table"
+        "or an SBML .xml file (relative to the scenario file), or a [model] table"
     )
     if isinstance(ref, dict):
-        return model_from_dict(ref, source=source, key_prefix="model", name=default_name), ""
+        return model_from_dict(ref, source=source, key_prefix="model", name=default_name), "", {}
     if not isinstance(ref, str):
         raise InputError(
             "the model is a name, a path or a table",
@@ -106,7 +126,7 @@ def resolve_model(
             allowed=allowed,
         )
     if ref in BUILTIN_MODELS:
-        return builtin_model(ref), ref
+        return builtin_model(ref), ref, {}
     path = Path(ref)
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
@@ -118,4 +138,7 @@ def resolve_model(
             value=ref,
             allowed=allowed,
         )
-    return load_model(path), ""
+    if is_sbml(path):
+        read = read_sbml(path)
+        return read.model, "", dict(read.initial)
+    return load_model(path), "", {}
