@@ -46,6 +46,7 @@ def assemble(resolved: Scenario, cast: Cast, paths: Paths, *, seed: int) -> Resu
         fields=fields,
         world=world,
         parameters=dict(resolved.parameters),
+        parameter_units={p.name: p.unit for p in model.parameters},
     )
     n_iv = len(resolved.interventions)
     fired = paths.fired

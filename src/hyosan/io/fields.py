@@ -54,7 +54,7 @@ def write_fields(result: Result, path: Path) -> None:
     keep = [
         c
         for c in ds.coords
-        if str(c).startswith(("patch", "edge")) or c in ("run", "time", "compartment", "parameter")
+        if str(c).startswith(("patch", "edge", "parameter")) or c in ("run", "time", "compartment")
     ]
     out = xr.Dataset(coords={c: ds.coords[c] for c in keep}, attrs=_global_attrs(result))
     counted = {"units": "1", "long_name": "people in each compartment"}
@@ -147,7 +147,8 @@ _LONG = {
     "edge_src": ("patch people move from (index)", "1"),
     "edge_dst": ("patch people move to (index)", "1"),
     "parameter": ("model parameter", None),
-    "parameter_value": ("resolved value of the parameter (in the parameter's own unit)", None),
+    "parameter_unit": ("unit of the parameter (empty where the model gives none)", None),
+    "parameter_value": ("resolved value of the parameter, in the unit parameter_unit gives", None),
 }
 
 
@@ -213,6 +214,8 @@ def read_fields(result: Result, path: Path) -> Result:
     ds["fields"] = ((*_COUNT, "patch"), fields)
     if values is not None and "parameter_value" not in ds:
         ds = ds.assign_coords(parameter=values["parameter"].values)
+        if "parameter_unit" in values.coords:
+            ds = ds.assign_coords(parameter_unit=("parameter", values["parameter_unit"].values))
         ds["parameter_value"] = ("parameter", values.values.astype(np.float64))
     ds.attrs.update(attrs)
     return Result(ds)

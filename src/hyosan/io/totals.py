@@ -7,6 +7,7 @@ with pyarrow alone knows where the numbers came from::
 
     {"version": "0.4.0", "scenario": "classroom", "seed": 7, "engine": "tau",
      "time_unit": "hour", "parameters": {"beta": 0.5, "zeta": 0.1},
+     "parameter_units": {"beta": "1/hour", "zeta": "1/hour"},
      "scenario_toml": "name = \"classroom\"\n..."}
 
 (``version`` is the hyosan that simulated the runs, ``parameters`` the
@@ -38,7 +39,14 @@ from hyosan.errors import InputError
 from hyosan.io._errors import missing, unreadable
 from hyosan.results import Result
 
-__all__ = ["METADATA_KEY", "TOTALS", "provenance", "read_totals", "write_totals"]
+__all__ = [
+    "METADATA_KEY",
+    "TOTALS",
+    "provenance",
+    "read_parameter_units",
+    "read_totals",
+    "write_totals",
+]
 
 TOTALS = "totals.parquet"
 METADATA_KEY = "hyosan"
@@ -54,6 +62,7 @@ def provenance(result: Result) -> dict[str, Any]:
         "engine": result.engine,
         "time_unit": result.time_unit,
         "parameters": result.parameters,
+        "parameter_units": result.parameter_units,
         "scenario_toml": str(result.dataset.attrs.get("scenario_toml", "")),
     }
 
@@ -107,6 +116,19 @@ def read_totals(path: Path) -> tuple[FloatArray, FloatArray, list[str], dict[str
     counts, times = _unstack(frame, path)
     parameters = _parameters((table.schema.metadata or {}).get(METADATA_KEY.encode()), path)
     return counts, times, [str(c) for c in frame.columns[2:]], parameters
+
+
+def read_parameter_units(path: Path) -> dict[str, str]:
+    """The parameters' units stored with the table at ``path`` (empty for a file without)."""
+    import pyarrow.parquet as pq
+
+    try:
+        raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY.encode())
+        stored = json.loads(raw.decode("utf-8")) if raw is not None else {}
+    except Exception:  # read_totals has said what is wrong with the file, if anything
+        return {}
+    units = stored.get("parameter_units", {}) if isinstance(stored, dict) else {}
+    return {str(k): str(v) for k, v in units.items()} if isinstance(units, dict) else {}
 
 
 def _parameters(raw: bytes | None, path: Path) -> dict[str, float]:

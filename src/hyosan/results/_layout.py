@@ -84,8 +84,11 @@ def provenance(
     }
 
 
-def with_parameters(parts: Parts, parameters: Mapping[str, float]) -> Parts:
-    """Add the coordinate ``parameter`` (names) and ``parameter_value`` on it (float64).
+def with_parameters(
+    parts: Parts, parameters: Mapping[str, float], units: Mapping[str, str] | None = None
+) -> Parts:
+    """Add the coordinate ``parameter`` (names) and ``parameter_value`` on it (float64),
+    and with ``units`` the coordinate ``parameter_unit`` (``""`` where a unit is not given).
 
     An empty mapping adds nothing: a result without parameters has neither.
     """
@@ -95,10 +98,12 @@ def with_parameters(parts: Parts, parameters: Mapping[str, float]) -> Parts:
     values = [
         check_number(v, key=f"parameters.{name}", low=-math.inf) for name, v in parameters.items()
     ]
+    coords: dict[str, tuple[str, Any]] = {"parameter": ("parameter", np.array(names, dtype=str))}
+    if units:
+        given = [str(units.get(name, "")) for name in names]
+        coords["parameter_unit"] = ("parameter", np.array(given, dtype=str))
     return parts.adding(
-        {"parameter_value": (("parameter",), np.array(values, dtype=np.float64))},
-        {"parameter": ("parameter", np.array(names, dtype=str))},
-        {},
+        {"parameter_value": (("parameter",), np.array(values, dtype=np.float64))}, coords, {}
     )
 
 

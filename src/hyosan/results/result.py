@@ -158,6 +158,7 @@ class Result:
         fields: npt.ArrayLike | None = None,
         world: World | None = None,
         parameters: Mapping[str, float] | None = None,
+        parameter_units: Mapping[str, str] | None = None,
     ) -> Result:
         """Build a result from plain arrays.
 
@@ -182,6 +183,8 @@ class Result:
         parameters
             The scenario's resolved parameter values by name (provenance, read
             back by :attr:`parameters`).
+        parameter_units
+            Their units by name (``"1/day"``; read back by :attr:`parameter_units`).
 
         Raises
         ------
@@ -192,7 +195,7 @@ class Result:
         roles = {"humans": humans, "zombies": zombies}
         parts = base_parts(counts, times, compartments, events, roles)
         attrs = provenance(engine, seed, scenario_name, model, roles, time_unit, scenario_toml)
-        parts = with_parameters(parts.adding({}, {}, attrs), parameters or {})
+        parts = with_parameters(parts.adding({}, {}, attrs), parameters or {}, parameter_units)
         if fields is not None:
             parts = with_fields(parts, fields, world)
         return cls._of(parts)
@@ -226,6 +229,14 @@ class Result:
             return {}
         names, values = self._values("parameter"), self._values("parameter_value")
         return {str(n): float(v) for n, v in zip(names, values, strict=True)}
+
+    @property
+    def parameter_units(self) -> dict[str, str]:
+        """The unit of each parameter by name (``""``: not given; empty if none were recorded)."""
+        if not self.has("parameter_unit"):
+            return {}
+        names, units = self._values("parameter"), self._values("parameter_unit")
+        return {str(n): str(u) for n, u in zip(names, units, strict=True)}
 
     @property
     def humans(self) -> tuple[str, ...]:

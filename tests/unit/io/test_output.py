@@ -293,6 +293,7 @@ def test_totals_carry_the_provenance_for_pyarrow_alone(tmp_path: Path) -> None:
         "engine": "tau",
         "time_unit": "hour",
         "parameters": PARAMETERS,
+        "parameter_units": {},
         "scenario_toml": r.dataset.attrs["scenario_toml"],
     }
     assert stored["scenario_toml"].startswith('name = "classroom"')
@@ -355,3 +356,44 @@ def test_fields_round_trip_with_the_parameters(tmp_path: Path) -> None:
     assert back.parameters == PARAMETERS
     _strip_provenance(folder)
     assert load_result(folder).parameters == PARAMETERS
+
+
+def test_the_parameters_units_travel_with_the_files(tmp_path: Path) -> None:
+    """A run keeps its model's parameter units (``1/day``): in totals.parquet's metadata, as
+    ``parameter_unit`` beside ``parameter_value`` in fields.nc, and back with load_result."""
+    import xarray as xr
+
+    import hyosan
+
+    sc = hyosan.load_scenario("munz-basic")
+    r = hyosan.simulate(sc, engine="ode", runs=1)
+    expected = {p.name: p.unit for p in sc.model.parameters}
+    assert "1/day" in expected.values()
+    assert r.parameter_units == expected
+    folder = save_result(r, tmp_path / "munz")
+    stored = json.loads(pq.read_schema(folder / "totals.parquet").metadata[b"hyosan"])
+    assert stored["parameter_units"] == expected
+    assert load_result(folder).parameter_units == expected
+    world = World.from_edges("two", ["a", "b"], [("a", "b", 1.0)])
+    spaced = Result.from_arrays(
+        r.counts,
+        r.times,
+        r.compartments,
+        events=[0],
+        engine="ode",
+        seed=1,
+        scenario_name="munz",
+        model="munz-basic",
+        humans=("S",),
+        zombies=("Z",),
+        time_unit="day",
+        fields=np.stack([r.counts, np.zeros_like(r.counts)], axis=-1),
+        world=world,
+        parameters=r.parameters,
+        parameter_units=expected,
+    )
+    folder = save_result(spaced, tmp_path / "two")
+    with xr.open_dataset(folder / "fields.nc", decode_times=False) as f:
+        names, given = f["parameter"].values.tolist(), f["parameter_unit"].values.tolist()
+    units = dict(zip(names, given, strict=True))
+    assert units == expected
