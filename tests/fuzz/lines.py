@@ -25,7 +25,7 @@ from .bases import (
 )
 from .sandbox import Case
 
-__all__ = ["NAMED", "command_lines", "out_paths", "sweeps"]
+__all__ = ["NAMED", "command_lines", "formats", "out_paths", "sweeps"]
 
 
 # --- command lines ----------------------------------------------------------------
@@ -146,6 +146,58 @@ def sweeps(draw: st.DrawFn) -> Case:
         argv += ["--outbreak", draw(st.sampled_from(OUTBREAKS))]
     argv += draw(st.sampled_from([[], ["--out", "sw"], ["--out", "prev"], ["--out", "afile.txt"]]))
     return Case(tuple(argv), (("scenario.toml", dump(BASES[base])),), f"sweep: {base}")
+
+
+# --- other tools' formats: SBML in, SBML and GeoTIFF out ----------------------------
+
+
+def _sbml_texts() -> dict[str, bytes]:
+    """SBML files: the SIR model as hyosan writes it (with people), and that file broken."""
+    from hyosan.model import builtin_model
+    from hyosan.model.sbml import sbml_string
+
+    good = sbml_string(builtin_model("sir"), initial={"S": 99, "I": 1, "R": 0})
+    event = (
+        '<listOfEvents><event id="e1" useValuesFromTriggerTime="true"><trigger '
+        'initialValue="false" persistent="true"><math xmlns="http://www.w3.org/1998/Math/MathML">'
+        "<true/></math></trigger></event></listOfEvents>"
+    )
+    return {
+        "good": good.encode(),
+        "cut": good[: len(good) // 2].encode(),
+        "event": good.replace("</model>", event + "</model>").encode(),
+        "empty": b"",
+        "latin1": good.replace("sir", "si\xe9").encode("latin-1", "replace"),
+        "not sbml": b"<html><body>zombies</body></html>",
+        "huge number": good.replace('value="', 'value="1e999', 1).encode(),
+    }
+
+
+SBML = _sbml_texts()
+MODELS = ["model.xml", "sir", "munz-latent", "aouad", "bogus", "scenario.toml", "afolder",
+          "/dev/null", "fifo", "link-outside", "missing.xml", ""]  # fmt: skip
+SBML_OUTS = ["out.xml", "", "afolder", "/dev/null", "afile.txt", "link-outside", "fifo",
+             "a/b/c.xml", "x" * 300 + ".xml", "broken-link"]  # fmt: skip
+EXPORT_DIRS = ["prev", "afolder", "", "/dev/null", "link-outside", "missing", "afile.txt"]
+TIMES = ["last", "0", "nan", "-1", "1e308", "abc", "", "inf", "LAST"]
+
+
+@st.composite
+def formats(draw: st.DrawFn) -> Case:
+    """``hyosan run model.xml`` of good and broken SBML, ``hyosan export-model`` to odd
+    places, ``hyosan export DIR --geotiff T`` of folders with no map and bad times."""
+    sbml = draw(st.sampled_from(sorted(SBML)))
+    files = (("model.xml", SBML[sbml]), ("scenario.toml", dump(SIR)))
+    kind = draw(st.sampled_from(["run", "validate", "export-model", "export"]))
+    if kind in ("run", "validate"):
+        argv: tuple[str, ...] = (kind, "model.xml")
+        if kind == "run":
+            argv += ("--t-end", draw(st.sampled_from(["5", "0", "-1", "nan"])), "--out", "out")
+    elif kind == "export-model":
+        argv = (kind, draw(st.sampled_from(MODELS)), "--sbml", draw(st.sampled_from(SBML_OUTS)))
+    else:
+        argv = (kind, draw(st.sampled_from(EXPORT_DIRS)), "--geotiff", draw(st.sampled_from(TIMES)))
+    return Case(argv, files, f"formats: {kind} ({sbml} SBML)")
 
 
 # --- the cases named in the issue, tried in every run before the drawn ones -----------

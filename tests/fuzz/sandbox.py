@@ -204,13 +204,15 @@ def snapshot(top: Path) -> dict[str, tuple[object, ...]]:
 
 
 def _out_option(argv: tuple[str, ...]) -> str | None:
-    """The value of the last ``--out`` in ``argv`` (``--out X`` or ``--out=X``)."""
-    found = None
+    """Where ``argv`` may write: the value of the last ``--out`` (``--out X`` or
+    ``--out=X``) or ``--sbml`` (a file), or the folder ``hyosan export DIR`` writes into."""
+    found = argv[1] if argv[:1] == ("export",) and len(argv) > 1 else None
     for i, arg in enumerate(argv):
-        if arg == "--out" and i + 1 < len(argv):
-            found = argv[i + 1]
-        elif arg.startswith("--out="):
-            found = arg.removeprefix("--out=")
+        for option in ("--out", "--sbml"):
+            if arg == option and i + 1 < len(argv):
+                found = argv[i + 1]
+            elif arg.startswith(f"{option}="):
+                found = arg.removeprefix(f"{option}=")
     return found
 
 

@@ -59,6 +59,7 @@ PLAN = {
     "command_lines": 50,
     "out_paths": 25,
     "sweeps": 25,
+    "formats": 30,
 }
 """Cases per family: at least 300 inputs in every run of the suite."""
 
@@ -289,6 +290,18 @@ def test_bad_sweeps() -> None:
     """``hyosan sweep`` with bad or unknown axes, bad outbreak conditions, bad run counts,
     grids of 200**3 points, or an --out that is not a new folder: the contract holds."""
     tried_all("sweeps", _sweeps)
+
+
+@fuzz("formats")
+def _formats(case: Case) -> None:
+    check("formats", case)
+
+
+def test_other_tools_formats() -> None:
+    """SBML cut short, with an event, empty, not UTF-8 or not SBML; ``export-model`` to a
+    folder, a pipe, /dev/null or a link outside; ``export`` of a folder with no map or at a
+    bad time: the contract holds, and nothing is written but the file or folder named."""
+    tried_all("formats", _formats)
 
 
 def test_empty_out_is_refused() -> None:

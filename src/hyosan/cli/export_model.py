@@ -58,10 +58,12 @@ def export_model(
     from hyosan.model.sbml import write_sbml
 
     found, values, counts = find_model(model)
-    if sbml.is_dir():
-        allowed = "a file path, e.g. model.xml"
-        raise InputError("a folder, not a file", source="--sbml", value=str(sbml), allowed=allowed)
-    try:
+    try:  # a name too long for the file system fails even to be looked at: OSError
+        if sbml.is_dir():
+            allowed = "a file path, e.g. model.xml"
+            raise InputError(
+                "a folder, not a file", source="--sbml", value=str(sbml), allowed=allowed
+            )
         path = write_sbml(found, sbml, parameters=values, initial=counts)
     except OSError as e:  # nothing is left behind: the file is written whole or not at all
         problem = f"cannot write the SBML file: {e.strerror or e}"
