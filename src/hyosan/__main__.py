@@ -1,5 +1,5 @@
 """``python -m hyosan``: the same as the ``hyosan`` command."""
 
-from hyosan.cli import main
+from hyosan.cli import console
 
-raise SystemExit(main())
+console()

@@ -37,7 +37,7 @@ from hyosan.cli.export_model import export_model
 from hyosan.cli.shared import Interrupted
 from hyosan.cli.sweep import sweep
 
-__all__ = ["app", "main"]
+__all__ = ["app", "console", "main"]
 
 app = typer.Typer(
     name="hyosan",
@@ -55,13 +55,16 @@ app.command("export-model")(export_model)
 app.command()(export)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, leaving: bool = False) -> int:
     """Run ``hyosan`` with ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
-    The console script wraps it as ``sys.exit(main())``.
+    The console script runs it through :func:`console`: with ``leaving``, SIGINT and
+    SIGTERM stay ignored after the command instead of getting their old handlers
+    back, since the process only exits then (a Ctrl-C that lands while Python shuts
+    down would print a traceback from an exit callback).
     """
     try:
-        with _signals_interrupt() as stops:
+        with _signals_interrupt(leaving) as stops:
             done = app(args=argv, prog_name="hyosan", standalone_mode=False)
     except typer.TyperException as err:
         # click's usage errors (unknown option, missing argument, ...): one line, like ours.
@@ -88,8 +91,9 @@ _STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
-def _signals_interrupt() -> Iterator[list[Interrupted]]:
-    """SIGINT and SIGTERM raise :class:`Interrupted` inside; the old handlers come back after.
+def _signals_interrupt(leaving: bool = False) -> Iterator[list[Interrupted]]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` inside; the old handlers come back
+    after (with ``leaving``, they are ignored after: the process is about to exit).
 
     Yields the list of what was raised (at most one), for :func:`main` to report
     an interruption no command reported.
@@ -131,8 +135,14 @@ def _signals_interrupt() -> Iterator[list[Interrupted]]:
         yield raised
     finally:
         for s, handler in before.items():
-            signal.signal(s, handler)
+            signal.signal(s, signal.SIG_IGN if leaving else handler)
         sys.unraisablehook = hook
+
+
+def console() -> None:
+    """The ``hyosan`` command (and ``python -m hyosan``): :func:`main`, then exit with its
+    status; a signal after the command ended no longer reaches the interpreter's exit."""
+    sys.exit(main(leaving=True))
 
 
 _NUMBA = tuple(f"{os.sep}{name}{os.sep}" for name in ("numba", "llvmlite"))

@@ -477,3 +477,20 @@ def test_a_new_model_structure_needs_compiling(tmp_path, monkeypatch) -> None:
     for name in [n for n in sys.modules if n.startswith("hyosan_ssa_")]:
         monkeypatch.delitem(sys.modules, name)  # loaded kernels: this one must be loaded anew
     assert Plan.build(builtin_model("munz-cure"), None, DirectSSA()).needs_compiling()
+
+
+def test_the_console_leaves_ctrl_c_ignored_as_it_exits() -> None:
+    """``hyosan`` (the console script, ``python -m hyosan``) only exits after the command:
+    SIGINT and SIGTERM stay ignored then, so one that lands while Python shuts down prints
+    no traceback from an exit callback; in-process callers get their handlers back."""
+    import signal
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        assert main(["list"]) == 0
+        assert {s: signal.getsignal(s) for s in before} == before
+        assert main(["list"], leaving=True) == 0
+        assert all(signal.getsignal(s) is signal.SIG_IGN for s in before)
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
