@@ -12,7 +12,10 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from hyosan.ensemble.bar import si
 
 __all__ = ["LazyProgress"]
 
@@ -37,9 +40,7 @@ class LazyProgress:
         """(runs done, runs in all, events so far), as ``simulate`` and ``sweep`` report."""
         seconds = max(time.perf_counter() - self._start, 1e-9)
         self.total = total
-        self.update(
-            done, rate=f"{_si(events / seconds)} events/s", runs=f"{done:,.0f}/{total:,.0f}"
-        )
+        self.update(done, rate=f"{si(events / seconds)} events/s", runs=f"{done:,.0f}/{total:,.0f}")
 
     def update(self, done: float, **fields: Any) -> None:
         if self._progress is None:
@@ -55,7 +56,8 @@ class LazyProgress:
                 transient=True,
             )
             self._progress.start()
-            self._task = self._progress.add_task(self.label, total=self.total, runs="", rate="")
+            label = escape(self.label)  # a scenario name is text, never rich markup
+            self._task = self._progress.add_task(label, total=self.total, runs="", rate="")
         assert self._task is not None
         self._progress.update(self._task, completed=done, total=self.total, **fields)
 
@@ -67,11 +69,3 @@ class LazyProgress:
     ) -> None:
         if self._progress is not None:
             self._progress.stop()
-
-
-def _si(x: float) -> str:
-    """``1234567`` as ``1.2M``."""
-    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if x >= factor:
-            return f"{x / factor:.1f}{suffix}"
-    return f"{x:.0f}"

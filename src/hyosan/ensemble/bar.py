@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from hyosan.ensemble.batch import Progress
 
-__all__ = ["NotebookBar", "TerminalBar", "in_notebook", "showing"]
+__all__ = ["NotebookBar", "TerminalBar", "in_notebook", "showing", "si"]
 
 Compiling = Callable[[str], None]
 
@@ -137,7 +137,7 @@ class NotebookBar:
         seconds = max(time.perf_counter() - self._start, 1e-9)
         words = [f"{100 * share:3.0f}%", f"{done:,.0f}/{total:,.0f} runs"] if total else []
         if events:
-            words.append(f"{_si(events / seconds)} events/s")
+            words.append(f"{si(events / seconds)} events/s")
         if not final and 0 < share < 1:
             words.append(f"{seconds * (1 - share) / share:,.0f} s left")
         words.append(self._note or ("" if total else "starting"))
@@ -194,7 +194,7 @@ class TerminalBar:
             completed=done,
             total=total,
             runs=f"{done:,.0f}/{total:,.0f}",
-            rate=f"{_si(events / seconds)} events/s",
+            rate=f"{si(events / seconds)} events/s",
         )
 
     def note(self, text: str) -> None:
@@ -204,8 +204,8 @@ class TerminalBar:
         self._progress.stop()
 
 
-def _si(x: float) -> str:
-    """``1234567`` as ``1.2M``."""
+def si(x: float) -> str:
+    """``1234567`` as ``1.2M`` (events per second on a bar)."""
     for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if x >= factor:
             return f"{x / factor:.1f}{suffix}"

@@ -27,3 +27,12 @@ def test_bar_on_a_terminal_after_the_delay() -> None:
     with LazyProgress(console, total=10.0, label="sir (ssa)", delay=0.0) as bar:
         bar.update(5.0)
     assert "sir (ssa)" in sink.getvalue()
+
+
+def test_a_scenario_name_is_shown_as_text_not_markup() -> None:
+    """A name with rich markup in it (``[red]x[/]``) is shown as it is written."""
+    sink = io.StringIO()
+    console = Console(file=sink, force_terminal=True, width=80)
+    with LazyProgress(console, total=10.0, label="[red]x[/] (ssa)", delay=0.0) as bar:
+        bar.update(5.0)
+    assert "[red]x[/] (ssa)" in sink.getvalue()
