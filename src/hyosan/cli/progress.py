@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from hyosan.ensemble.bar import si
+from hyosan._numbers import si
 
 __all__ = ["LazyProgress"]
 

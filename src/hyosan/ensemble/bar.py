@@ -26,9 +26,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from hyosan._numbers import si
 from hyosan.ensemble.batch import Progress
 
-__all__ = ["NotebookBar", "TerminalBar", "in_notebook", "showing", "si"]
+__all__ = ["NotebookBar", "TerminalBar", "in_notebook", "showing"]
 
 Compiling = Callable[[str], None]
 
@@ -202,11 +203,3 @@ class TerminalBar:
 
     def close(self, finished: bool) -> None:
         self._progress.stop()
-
-
-def si(x: float) -> str:
-    """``1234567`` as ``1.2M`` (events per second on a bar)."""
-    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if x >= factor:
-            return f"{x / factor:.1f}{suffix}"
-    return f"{x:.0f}"
