@@ -62,7 +62,7 @@ from hyosan.io._errors import FOLDER
 from hyosan.io.fields import FIELDS, read_fields, write_fields
 from hyosan.io.geotiff import GEOTIFF
 from hyosan.io.summary import FORMAT_VERSION, SUMMARY, read_events, read_summary, summary_json
-from hyosan.io.totals import TOTALS, read_parameter_units, read_totals, write_totals
+from hyosan.io.totals import TOTALS, read_totals, write_totals
 from hyosan.io.tracks import (
     CHARACTERS,
     INTERVENTIONS,
@@ -180,7 +180,7 @@ def load_result(directory: str | os.PathLike[str]) -> Result:
     if not folder.is_dir():
         raise InputError("no such folder", source=str(folder), allowed=FOLDER)
     _refuse_links_out(folder)
-    counts, times, compartments, parameters = read_totals(folder / TOTALS)
+    counts, times, compartments, parameters, units = read_totals(folder / TOTALS)
     meta, per_run = read_summary(folder / SUMMARY)
     if len(per_run) != counts.shape[0]:
         raise InputError(
@@ -206,7 +206,7 @@ def load_result(directory: str | os.PathLike[str]) -> Result:
             time_unit=str(meta["time_unit"]),
             scenario_toml=toml_path.read_text(encoding="utf-8") if toml_path.is_file() else "",
             parameters=parameters,
-            parameter_units=read_parameter_units(folder / TOTALS),
+            parameter_units=units,
         )
     except InputError as err:
         raise err.at(str(folder / SUMMARY), "meta") from None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,8 +42,8 @@ from hyosan.results import Result
 __all__ = [
     "METADATA_KEY",
     "TOTALS",
+    "Totals",
     "provenance",
-    "read_parameter_units",
     "read_totals",
     "write_totals",
 ]
@@ -94,9 +94,20 @@ def write_totals(result: Result, path: Path) -> None:
     pq.write_table(table.replace_schema_metadata(metadata), path)
 
 
-def read_totals(path: Path) -> tuple[FloatArray, FloatArray, list[str], dict[str, float]]:
-    """Counts ``(runs, times, compartments)``, the time grid, the compartments and the
-    parameters (empty for a file without them) from the table at ``path``."""
+class Totals(NamedTuple):
+    """What ``totals.parquet`` holds: counts ``(runs, times, compartments)``, the time
+    grid, the compartments, and the parameters' values and units (empty for a file
+    written without them)."""
+
+    counts: FloatArray
+    times: FloatArray
+    compartments: list[str]
+    parameters: dict[str, float]
+    parameter_units: dict[str, str]
+
+
+def read_totals(path: Path) -> Totals:
+    """The table at ``path`` (see :class:`Totals`)."""
     if not path.is_file():
         raise missing(path)
     import pyarrow.parquet as pq
@@ -114,33 +125,33 @@ def read_totals(path: Path) -> tuple[FloatArray, FloatArray, list[str], dict[str
             allowed="run, time, then one column per compartment",
         )
     counts, times = _unstack(frame, path)
-    parameters = _parameters((table.schema.metadata or {}).get(METADATA_KEY.encode()), path)
-    return counts, times, [str(c) for c in frame.columns[2:]], parameters
+    stored = _provenance((table.schema.metadata or {}).get(METADATA_KEY.encode()), path)
+    names = [str(c) for c in frame.columns[2:]]
+    return Totals(counts, times, names, _parameters(stored, path), _units(stored))
 
 
-def read_parameter_units(path: Path) -> dict[str, str]:
-    """The parameters' units stored with the table at ``path`` (empty for a file without)."""
-    import pyarrow.parquet as pq
-
-    try:
-        raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY.encode())
-        stored = json.loads(raw.decode("utf-8")) if raw is not None else {}
-    except Exception:  # read_totals has said what is wrong with the file, if anything
-        return {}
-    units = stored.get("parameter_units", {}) if isinstance(stored, dict) else {}
-    return {str(k): str(v) for k, v in units.items()} if isinstance(units, dict) else {}
-
-
-def _parameters(raw: bytes | None, path: Path) -> dict[str, float]:
-    """The ``parameters`` of the stored provenance, checked (empty when there is none)."""
+def _provenance(raw: bytes | None, path: Path) -> Any:
+    """The stored provenance, read as JSON (None when there is none)."""
     if raw is None:
-        return {}
+        return None
     try:
-        stored = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(
             f"cannot read the provenance as JSON ({err})", source=str(path), key=METADATA_KEY
         ) from None
+
+
+def _units(stored: Any) -> dict[str, str]:
+    """The parameters' units of the stored provenance (empty where it has none)."""
+    units = stored.get("parameter_units", {}) if isinstance(stored, dict) else {}
+    return {str(k): str(v) for k, v in units.items()} if isinstance(units, dict) else {}
+
+
+def _parameters(stored: Any, path: Path) -> dict[str, float]:
+    """The ``parameters`` of the stored provenance, checked (empty when there is none)."""
+    if stored is None:
+        return {}
     given = stored.get("parameters", {}) if isinstance(stored, dict) else None
     if not isinstance(given, dict):
         raise InputError(

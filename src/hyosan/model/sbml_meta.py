@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from hyosan.model.core import Model
 
-__all__ = ["NS", "ROLES", "Meta", "exact", "meta_xml", "read_meta", "xml_text"]
+__all__ = ["NS", "ROLES", "Meta", "exact", "free_name", "meta_xml", "read_meta", "xml_text"]
 
 NS = "urn:hyosan:sbml:1"
 """The namespace of hyosan's annotation."""
@@ -144,3 +144,14 @@ def _float(text: str | None) -> float:
         return float(text) if text else math.nan
     except ValueError:
         return math.nan
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_2``, ``name_3``...: the first not ``taken``, which it joins
+    (an id for a local parameter read, or for anything written)."""
+    out, n = name, 1
+    while out in taken:
+        n += 1
+        out = f"{name}_{n}"
+    taken.add(out)
+    return out

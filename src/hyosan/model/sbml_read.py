@@ -27,7 +27,7 @@ from hyosan.model.core import Model, Parameter, Reaction, resolve_parameters
 from hyosan.model.rates import RateExpression, RateLaw
 from hyosan.model.sbml_checks import bad, population_parameters, refuse_unsupported, rule_totals
 from hyosan.model.sbml_laws import LAWS_ALLOWED, Symbols, Term, reduce_law
-from hyosan.model.sbml_meta import Meta, exact, read_meta
+from hyosan.model.sbml_meta import Meta, exact, free_name, read_meta
 
 __all__ = ["model_from_document"]
 
@@ -158,7 +158,7 @@ def _reaction(
         raise bad(source, key, "no kinetic law", LAWS_ALLOWED)
     locals_ = {}
     for p in law.getListOfParameters():
-        name = _free(f"{r.getId()}_{p.getId()}", taken)
+        name = free_name(f"{r.getId()}_{p.getId()}", taken)
         locals_[p.getId()] = (name, p.getValue() if p.isSetValue() else math.nan)
     symbols = replace(symbols, parameters={**symbols.parameters, **locals_})
     formula = libsbml.formulaToL3String(law.getMath())
@@ -180,16 +180,6 @@ def _reaction(
             )
     total_by = (term.total_by[0],) if term.total_by else ()
     return _Mapped(r.getId(), reaction, term.total, term.divided + total_by, dict(locals_.values()))
-
-
-def _free(name: str, taken: set[str]) -> str:
-    """``name``, or ``name_2``, ``name_3``...: the first not ``taken``, which it joins."""
-    out, n = name, 1
-    while out in taken:
-        n += 1
-        out = f"{name}_{n}"
-    taken.add(out)
-    return out
 
 
 def _mass_action(

@@ -20,7 +20,7 @@ from typing import Any
 
 from hyosan.model.core import Model, Reaction
 from hyosan.model.rates import RateLaw
-from hyosan.model.sbml_meta import meta_xml, xml_text
+from hyosan.model.sbml_meta import free_name, meta_xml, xml_text
 
 __all__ = ["model_document"]
 
@@ -166,14 +166,7 @@ def _notes(model: Model) -> str:
 def _sid(text: str, taken: set[str]) -> str:
     """An SBML identifier made from ``text``, not among ``taken`` (which it joins)."""
     base = re.sub(r"[^A-Za-z0-9_]", "_", text) or "x"
-    if base[0].isdigit():
-        base = f"_{base}"
-    out, n = base, 1
-    while out in taken:
-        n += 1
-        out = f"{base}_{n}"
-    taken.add(out)
-    return out
+    return free_name(f"_{base}" if base[0].isdigit() else base, taken)
 
 
 def _ok(status: int | None) -> None:

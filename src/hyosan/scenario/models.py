@@ -19,7 +19,7 @@ from hyosan.model.sbml import is_sbml, read_sbml
 from hyosan.scenario.parse import join, read_toml, validate
 from hyosan.scenario.schema import ModelSpec
 
-__all__ = ["load_model", "model_from_dict", "resolve_model", "resolve_model_counts"]
+__all__ = ["load_model", "model_from_dict", "resolve_model_counts"]
 
 
 def load_model(path: str | os.PathLike[str]) -> Model:
@@ -96,21 +96,12 @@ def _as_written(err: InputError, spec: ModelSpec) -> InputError:
     return InputError(err.problem, key=key, value=value, allowed=err.allowed)
 
 
-def resolve_model(
-    ref: Any, *, source: str, base_dir: str | os.PathLike[str] | None, default_name: str
-) -> tuple[Model, str]:
-    """The model a scenario's ``model`` key names, and its built-in name (or ``""``)."""
-    model, name, _ = resolve_model_counts(
-        ref, source=source, base_dir=base_dir, default_name=default_name
-    )
-    return model, name
-
-
 def resolve_model_counts(
     ref: Any, *, source: str, base_dir: str | os.PathLike[str] | None, default_name: str
 ) -> tuple[Model, str, dict[str, float]]:
-    """:func:`resolve_model`, and the initial counts the model's file gives: an SBML file's
-    initial amounts (every other model gives none)."""
+    """The model a scenario's ``model`` key names, its built-in name (or ``""``), and the
+    initial counts the model's file gives: an SBML file's initial amounts (every other
+    model gives none)."""
     allowed = (
         f"a built-in model ({', '.join(BUILTIN_MODELS)}), a path to a model .toml file "
         "or an SBML .xml file (relative to the scenario file), or a [model] table"

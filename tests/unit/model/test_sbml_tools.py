@@ -67,19 +67,15 @@ ANTIMONY = {
         destroy: Z -> R; alpha*S*Z
         resurrect: R -> Z; zeta*R
     """,
-    "munz-quarantine": """
-        birth: -> S; Pi
-        death: S -> R; delta*S
-        bite: S -> I; beta*S*Z
-        infected_death: I -> R; delta*I
-        turn: I -> Z; rho*I
-        destroy: Z -> R; alpha*S*Z
-        resurrect: R -> Z; zeta*R
+}
+ANTIMONY["munz-quarantine"] = (  # the latent model, and quarantine (eq. 3)
+    ANTIMONY["munz-latent"]
+    + """
         quarantine_infected: I -> Q; kappa*I
         quarantine_zombie: Z -> Q; sigma*Z
         killed: Q -> R; gamma_q*Q
-    """,
-}
+    """
+)
 
 # (name, reactants, products, rate) of each GillesPy2 mass-action reaction.
 GILLESPY2 = {
