@@ -34,8 +34,10 @@ import typer
 from hyosan.cli import commands
 from hyosan.cli.export import export
 from hyosan.cli.export_model import export_model
+from hyosan.cli.serve import serve
 from hyosan.cli.shared import Interrupted
 from hyosan.cli.sweep import sweep
+from hyosan.cli.view import view
 
 __all__ = ["app", "console", "main"]
 
@@ -53,6 +55,8 @@ app.command()(commands.plot)
 app.command("sweep")(sweep)
 app.command("export-model")(export_model)
 app.command()(export)
+app.command()(view)
+app.command()(serve)
 
 
 def main(argv: list[str] | None = None, *, leaving: bool = False) -> int:

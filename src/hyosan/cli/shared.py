@@ -158,9 +158,11 @@ def say_pictures_removed(folder: Path, names: Sequence[str]) -> None:
     """Say that a new result in ``folder`` removed the pictures ``names`` of the previous one
     (see :func:`hyosan.io.output.pictures_in`); nothing when there were none."""
     if names:
+        again = [f"hyosan plot {folder} draws them again"] if set(names) - {"view.html"} else []
+        again += [f"hyosan view {folder} writes the page"] if "view.html" in names else []
         out.print(
             f"removed the pictures of the previous result ({', '.join(names)}); "
-            f"hyosan plot {folder} draws them again",
+            + " and ".join(again),
             markup=False,
             highlight=False,
         )

@@ -40,11 +40,12 @@ from hyosan.engines.status import Status, Step
 from hyosan.engines.stops import Stops
 from hyosan.errors import EngineError, RunawayError
 from hyosan.interventions import Draws, Intervention, RunState
+from hyosan.interventions.actions import Action
 from hyosan.model import Model, rate_constants
 from hyosan.model.characters import Tags
 from hyosan.space import WorldSetup
 
-__all__ = ["Firings", "Progress", "run_path", "run_plan"]
+__all__ = ["Firings", "Progress", "RunInterventions", "run_path", "run_plan"]
 
 Progress = Callable[[float, int], None]
 """Called between segments with the current time and the events so far."""
@@ -74,7 +75,11 @@ def run_plan(
     x = np.array(x0, dtype=np.float64).ravel()
     output = Output.empty(times, len(x))
     t_end = float(times[-1])
-    run = _Run(plan, x, plan.draws(rng, seed), firings, t_end) if plan.interventions else None
+    run = (
+        RunInterventions(plan, x, plan.draws(rng, seed), firings, t_end)
+        if plan.interventions
+        else None
+    )
     compiled, stops = plan.compiled, plan.stops
     t, i_out, events = 0.0, 0, 0
     while True:
@@ -103,7 +108,12 @@ def run_plan(
 
 
 def _runaway(
-    plan: Plan, run: _Run | None, x: FloatArray, step: Step, events: int, max_events: int | None
+    plan: Plan,
+    run: RunInterventions | None,
+    x: FloatArray,
+    step: Step,
+    events: int,
+    max_events: int | None,
 ) -> RunawayError:
     """The error for a run over its budget: events, or an ODE segment's evaluations."""
     values = run.state.values if run is not None else plan.values
@@ -116,7 +126,7 @@ def _runaway(
     return runaway(plan.model, values, x, step.t, spent, "a larger --max-events", moves)
 
 
-def _moves(plan: Plan, run: _Run | None, x: FloatArray) -> dict[str, float]:
+def _moves(plan: Plan, run: RunInterventions | None, x: FloatArray) -> dict[str, float]:
     """Each moving compartment's moves per unit time in the state ``x`` (none well mixed)."""
     if plan.setup is None:
         return {}
@@ -131,7 +141,7 @@ def _moves(plan: Plan, run: _Run | None, x: FloatArray) -> dict[str, float]:
     }
 
 
-class _Run:
+class RunInterventions:
     """The interventions' side of one run: what is due, what waits, and what they changed."""
 
     __slots__ = ("_stops", "compiled", "draws", "firings", "plan", "state", "timed", "waiting")
@@ -159,20 +169,25 @@ class _Run:
 
     def fire(self, i: int, t: float) -> None:
         """Apply intervention ``i``'s actions, rebuild what they changed, record the firing."""
-        state, X = self.state, self.state.X
+        X = self.state.X
         before = X.sum(axis=0) if self.firings is not None else None
-        for action in self.plan.interventions[i].actions:
-            action.apply(state, self.draws[i])
+        self.act(self.plan.interventions[i].actions, self.draws[i])
+        if self.firings is not None and before is not None:
+            if np.isnan(self.firings.time[i]):
+                self.firings.time[i] = t
+            self.firings.change[i] += X.sum(axis=0) - before
+
+    def act(self, actions: Sequence[Action], draws: Draws) -> None:
+        """Apply ``actions`` in order, then rebuild the rates or edge weights they changed."""
+        state = self.state
+        for action in actions:
+            action.apply(state, draws)
         if state.rates_changed:
             self.compiled = self.compiled.with_rates(rate_constants(self.plan.model, state.values))
         if state.edges_changed:
             assert state.weight is not None
             self.compiled = self.compiled.with_edge_weights(state.weight)  # type: ignore[union-attr]
         state.rates_changed = state.edges_changed = False
-        if self.firings is not None and before is not None:
-            if np.isnan(self.firings.time[i]):
-                self.firings.time[i] = t
-            self.firings.change[i] += X.sum(axis=0) - before
 
     def fire_due(self, t: float) -> None:
         """Fire what is due at ``t``, then every waiting condition that holds, until none does."""

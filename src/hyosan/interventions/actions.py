@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from hyosan._checks import check_number
+from hyosan._checks import check_number, check_whole
 from hyosan._typing import FloatArray
 from hyosan.errors import InputError, unknown
 from hyosan.model import Model
@@ -254,3 +254,40 @@ class Remove(Action):
             targets = tags.expand([r.to]) if r.to is not None else (None,) * len(sources)
             out += [Impulse(c, r.fraction, to) for c, to in zip(sources, targets, strict=True)]
         return Remove(tuple(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Release(Action):
+    """Put ``count`` more of ``compartment`` into each of ``patches`` at once (well mixed: the
+    population); what the viewer's click on the map does: ``release = { compartment = "Z",
+    count = 5, patches = [3] }``.
+
+    Not (yet) a key of a scenario file's ``[[interventions]]``: the live viewer applies it
+    between two segments of a run (:class:`hyosan.engines.live.LiveRun`).
+    """
+
+    key: ClassVar[str] = "release"
+    compartment: str
+    count: float
+    patches: tuple[int, ...] = (0,)
+
+    def apply(self, state: RunState, draws: Draws) -> None:
+        i = state.setting.compartments.index(self.compartment)
+        for p in self.patches:
+            state.X[p, i] += self.count
+
+    def check(self, model: Model, world: World | None, *, key: str) -> None:
+        if self.compartment not in model.compartments:
+            raise unknown("compartment", self.compartment, model.compartments, key=key)
+        check_number(self.count, key=f"{key}.count", high=1e9, problem="a count of people")
+        n = world.n_patches if world is not None else 1
+        for p in self.patches:
+            check_whole(p, key=f"{key}.patches", high=n - 1, problem="no such patch")
+
+    def to_toml(self) -> dict[str, Any]:
+        where = {"patches": list(self.patches)}
+        return {"compartment": self.compartment, "count": float(self.count)} | where
+
+    @classmethod
+    def from_toml(cls, value: Any, *, key: str) -> Release:
+        return cls(value["compartment"], value["count"], tuple(value.get("patches", (0,))))

@@ -26,9 +26,10 @@ one run only:
 
 - a result file the new result has not (``fields.nc`` after a run in space,
   ``scenario.toml`` when there is none) is removed;
-- the pictures ``hyosan plot`` drew from the previous result (:data:`PICTURES`)
-  and the ``geotiff/`` folder ``hyosan export`` wrote are removed: they showed
-  another run. ``hyosan plot DIR`` and ``hyosan export DIR`` make them again.
+- the pictures ``hyosan plot`` drew from the previous result, the page
+  ``hyosan view`` wrote (:data:`PICTURES`) and the ``geotiff/`` folder
+  ``hyosan export`` wrote are removed: they showed another run. ``hyosan plot
+  DIR``, ``hyosan view DIR`` and ``hyosan export DIR`` make them again.
 
 Both removals are part of the same move: the files removed go to a backup in
 the staging folder first and come back if anything fails.
@@ -75,7 +76,15 @@ from hyosan.io.tracks import (
 from hyosan.results import Result
 from hyosan.results.tracks import has_characters, has_firings, has_milestones
 
-__all__ = ["FORMAT_VERSION", "PICTURES", "load_result", "pictures_in", "save_result"]
+__all__ = [
+    "FORMAT_VERSION",
+    "PAGES",
+    "PICTURES",
+    "PLOTS",
+    "load_result",
+    "pictures_in",
+    "save_result",
+]
 
 SCENARIO = "scenario.toml"
 SCENARIO_ATTR = "scenario_toml"
@@ -83,9 +92,13 @@ SCENARIO_ATTR = "scenario_toml"
 READ = (TOTALS, SUMMARY, SCENARIO, FIELDS, INTERVENTIONS, MILESTONES, CHARACTERS)
 """The files :func:`load_result` reads."""
 
-PICTURES = ("totals.png", "characters.png", "map.png", "spread.gif")
+PLOTS = ("totals.png", "characters.png", "map.png", "spread.gif")
 """The pictures ``hyosan plot`` draws into a result folder (the names :mod:`hyosan.viz`
-gives them; a test holds the two together). A new result removes them."""
+gives them; a test holds the two together)."""
+PAGES = ("view.html",)
+"""The page ``hyosan view`` writes into a result folder."""
+PICTURES = PLOTS + PAGES
+"""What a new result in the folder removes: the pictures and the page of the previous one."""
 
 Writer = Callable[[Path], object]
 """Writes one file of the folder at the path it is given (in the staging folder)."""

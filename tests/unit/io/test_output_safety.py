@@ -17,7 +17,7 @@ import hyosan.io.output as output
 from hyosan._files import _host
 from hyosan.errors import InputError
 from hyosan.io import load_result, save_result
-from hyosan.io.output import PICTURES, READ, pictures_in
+from hyosan.io.output import PICTURES, PLOTS, READ, pictures_in
 from hyosan.results import Result
 from hyosan.space import World
 
@@ -107,7 +107,8 @@ def test_links_inside_the_folder_are_followed(tmp_path: Path) -> None:
 
 
 def test_picture_names_are_those_hyosan_plot_draws(tmp_path: Path) -> None:
-    """PICTURES names exactly the files the viz writers put into a result folder."""
+    """PLOTS names exactly the files the viz writers put into a result folder; PICTURES adds
+    the page of hyosan view."""
     from hyosan import simulate
     from hyosan.scenario import load_scenario_text
     from hyosan.viz import save_character_plots, save_map_plots, save_plots
@@ -121,7 +122,8 @@ def test_picture_names_are_those_hyosan_plot_draws(tmp_path: Path) -> None:
         *save_map_plots(_spatial(), tmp_path),
         *save_character_plots(simulate(cast), tmp_path),
     ]
-    assert sorted(p.name for p in written) == sorted(PICTURES)
+    assert sorted(p.name for p in written) == sorted(PLOTS)
+    assert PICTURES == PLOTS + ("view.html",)
 
 
 def test_a_new_result_removes_the_pictures_of_the_previous_one(tmp_path: Path) -> None:
@@ -129,7 +131,7 @@ def test_a_new_result_removes_the_pictures_of_the_previous_one(tmp_path: Path) -
     spread.gif and characters.png (they showed the other run) and fields.nc; a planted link
     at a picture's name is removed, not followed; other files stay."""
     folder = save_result(_spatial(), tmp_path / "r")
-    for name in PICTURES[:3]:
+    for name in (*PICTURES[:3], "view.html"):
         (folder / name).write_bytes(b"old picture")
     (tmp_path / "v.txt").write_text("victim")
     (folder / "spread.gif").symlink_to("../v.txt")

@@ -1,0 +1,109 @@
+"""Helpers for the tests of the live page: a ``hyosan serve`` of its own, and the map's pixels.
+
+:func:`serving` starts ``python -m hyosan serve`` on a free port and stops it
+with Ctrl-C (SIGINT), as a user would, checking it stops cleanly.
+:func:`map_point` turns a place's map coordinates into the page's pixels,
+reading the Bokeh figure's own scales in the browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+TO_SCREEN = """
+([title, x, y]) => {
+  const seen = new Set();
+  let found = null;
+  function walk(v) {
+    if (!v || seen.has(v) || found) return;
+    seen.add(v);
+    const m = v.model;
+    if (m && m.title && m.title.text && m.title.text.startsWith(title) && v.frame) {
+      const r = v.canvas_view.el.getBoundingClientRect();
+      found = [r.left + v.frame.x_scale.compute(x), r.top + v.frame.y_scale.compute(y)];
+    }
+    for (const c of (v.child_views || [])) walk(c);
+  }
+  for (const v of Object.values(Bokeh.index)) walk(v);
+  return found;
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """``hyosan serve ARGS`` on a free port; yields its URL; Ctrl-C at the end must stop it (0)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "hyosan", "serve", *args, "--port", str(port)]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ)
+    )
+    assert proc.stdout is not None
+    url, lines = "", []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not url:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "http://" in line:
+            url = line.split("http://")[1].split()[0].rstrip("/")
+    assert url, f"hyosan serve did not start: {''.join(lines)}"
+    try:
+        yield f"http://{url}/"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            rest, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rest, _ = proc.communicate()
+            raise AssertionError(f"hyosan serve did not stop on Ctrl-C: {rest}") from None
+        assert proc.returncode == 0, f"exit {proc.returncode}: {''.join(lines)}{rest}"
+        assert "stopped" in rest and "Traceback" not in rest, rest
+
+
+def map_point(page: Any, x: float, y: float, title: str = "") -> tuple[float, float]:
+    """The page's pixel of map coordinates ``(x, y)`` on the figure whose title starts so."""
+    found = page.evaluate(TO_SCREEN, [title, x, y])
+    assert found is not None, f"no figure titled {title!r} in the page"
+    return float(found[0]), float(found[1])
+
+
+def readout(page: Any, label: str) -> str:
+    """The text of the readout named ``label`` ("time", "Z total", "state")."""
+    return str(page.locator(f"[aria-label='{label}']").inner_text())
+
+
+def number(page: Any, label: str) -> float:
+    """The count of a compartment's readout ("Z 1,234" -> 1234)."""
+    return float(readout(page, label).split()[-1].replace(",", ""))
+
+
+def time_of(page: Any) -> float:
+    """The time the page shows ("t = 3.25 hours" -> 3.25)."""
+    return float(readout(page, "time").split()[2].replace(",", ""))
+
+
+def wait_until(check: Any, timeout: float = 30.0, every: float = 0.1) -> None:
+    """Poll ``check()`` until it is true; fail after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return
+        time.sleep(every)
+    raise AssertionError(f"not within {timeout} s: {getattr(check, '__doc__', '') or check}")
