@@ -84,6 +84,12 @@ def map_point(page: Any, x: float, y: float, title: str = "") -> tuple[float, fl
     return float(found[0]), float(found[1])
 
 
+def wait_for_map(page: Any, title: str, timeout: float = 60.0) -> None:
+    """Wait until the page holds a figure whose title starts with ``title`` (drawn on a canvas,
+    so not in the page's text)."""
+    wait_until(lambda: page.evaluate(TO_SCREEN, [title, 0.0, 0.0]) is not None, timeout)
+
+
 def readout(page: Any, label: str) -> str:
     """The text of the readout named ``label`` ("time", "Z total", "state")."""
     return str(page.locator(f"[aria-label='{label}']").inner_text())

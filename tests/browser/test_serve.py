@@ -18,7 +18,15 @@ import pytest
 import hyosan
 from hyosan.viz.web.geometry import MapLayout, space_of_world
 from tests.browser.conftest import shot
-from tests.browser.live import map_point, number, readout, serving, time_of, wait_until
+from tests.browser.live import (
+    map_point,
+    number,
+    readout,
+    serving,
+    time_of,
+    wait_for_map,
+    wait_until,
+)
 
 MAP = "hyosan-school: click"
 
@@ -190,3 +198,48 @@ def test_the_page_asks_nothing_of_the_internet(
     page.get_by_role("button", name="Step").click()
     wait_until(lambda: time_of(page) > 0)
     assert outside == [] and console_errors == []
+
+
+def test_a_box_dragged_in_cordon_mode_is_drawn_and_acts(
+    page: Any, url: str, school: MapLayout
+) -> None:
+    _open(page, url)
+    page.get_by_role("button", name="cordon").click()
+    x0, y0 = map_point(page, -36.0, -16.0, title=MAP)  # a box around the gym
+    x1, y1 = map_point(page, -24.0, -4.0, title=MAP)
+    page.mouse.move(x0, y1)
+    page.mouse.down()
+    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=4)
+    page.mouse.move(x1, y0, steps=4)
+    page.mouse.up()
+    page.get_by_text("cordon: Gym").wait_for()
+    shot(page, "serve-cordon")
+
+
+def test_a_strike_on_a_room_kills_its_people(page: Any, url: str, school: MapLayout) -> None:
+    _open(page, url)
+    page.get_by_role("button", name="strike").click()
+    d0 = number(page, "D total")
+    room = map_point(page, *_place(school, "Class 2-5"), title=MAP)
+    page.mouse.click(*room)
+    page.get_by_text("strike: Class 2-5").wait_for()
+    wait_until(lambda: number(page, "D total") > d0 + 20)
+
+
+def test_a_census_map_takes_zombies_on_a_cell(page: Any, url: str) -> None:
+    """Korea at 10 km: the cell under Seoul takes the zombies dropped on it."""
+    _open(page, url)
+    page.get_by_label("Scenario", exact=True).select_option("korea")
+    wait_for_map(page, "korea: click")
+    assert page.get_by_label("Engine").input_value() == "tau"
+    world = hyosan.load_scenario("korea").world.world  # type: ignore[union-attr]
+    layout = MapLayout.of(space_of_world(world), world.population)
+    seoul = int(np.argmax(world.population))
+    k = int(np.flatnonzero(layout.on == seoul)[0])
+    r, c = divmod(int(layout.flat[k]), layout.cols)
+    at = (layout.left + (c + 0.5) * layout.cell, layout.bottom + (r + 0.5) * layout.cell)
+    z0 = number(page, "Z total")
+    page.mouse.click(*map_point(page, *at, title="korea: click"))
+    wait_until(lambda: number(page, "Z total") == z0 + 5)
+    page.get_by_text(f"dropped 5 zombies into {world.labels[seoul]}").wait_for()
+    shot(page, "serve-korea")

@@ -119,6 +119,9 @@ class LiveRun:
     def _keep(self, rows: FloatArray, first: int) -> None:
         self.kept[first : first + len(rows)] = rows
         self.n_kept = first + len(rows)
+        if self.n_kept < len(self.times) and self.times[self.n_kept] <= self.t:
+            self.kept[self.n_kept] = self.x  # a piece that ends on a grid time: its state now
+            self.n_kept += 1
         if self.finished and self.n_kept < len(self.times):
             self.kept[self.n_kept :] = self.x
             self.n_kept = len(self.times)

@@ -14,8 +14,6 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import param
-
 from hyosan.errors import InputError
 from hyosan.model.core import probabilities
 from hyosan.scenario import load_scenario_text
@@ -115,10 +113,8 @@ class Controls:
         self.speed.param.watch(lambda e: page.guarded(self._set_speed, e.new), "value")
         self.scenario.param.watch(lambda e: page.guarded(self._builtin, e.new), "value")
         self.upload.param.watch(lambda e: page.guarded(self._uploaded, e.new), "value")
-        self.engine_in.param.watch(
-            lambda e: page.guarded(lambda: page.restart(engine=e.new)), "value"
-        )
-        self.seed_in.param.watch(lambda e: page.guarded(lambda: page.restart(seed=e.new)), "value")
+        self.engine_in.param.watch(lambda e: self._restart(engine=e.new), "value")
+        self.seed_in.param.watch(lambda e: self._restart(seed=e.new), "value")
         self.keep.on_click(_quietly(page.guarded, lambda: page.chart.keep()))
 
     def _session(self) -> Session:
@@ -151,6 +147,15 @@ class Controls:
             self.page.map.clear_marks()
         self._fill_parameters(self.page.session)
         self.say("")
+
+    def _restart(self, **changes: Any) -> None:
+        """A new run for a changed engine or seed; nothing when the run has them already
+        (the page showing the run's own choices comes back here, at once or later)."""
+        session = self.page.session
+        now = {"engine": session.scenario.engine, "seed": session.seed} if session else {}
+        if self._reverting or all(now.get(k) == v for k, v in changes.items()):
+            return
+        self.page.guarded(lambda: self.page.restart(**changes))
 
     def _set_speed(self, name: str) -> None:
         assert self.page.session is not None
@@ -215,9 +220,12 @@ class Controls:
             f"<h3 style='margin:2px 0'>{html.escape(sc.name)}</h3>"
             f"<div style='font:13px system-ui'>{html.escape(sc.description)}</div>"
         )
-        with param.discard_events(self.engine_in), param.discard_events(self.seed_in):
+        self._reverting = True  # shown, not acted on
+        try:
             self.engine_in.value = sc.engine
             self.seed_in.value = session.seed
+        finally:
+            self._reverting = False
         self._fill_parameters(session)
         self.tool_in.disabled = self.count.disabled = session.world is None
         session.set_speed(SPEEDS[str(self.speed.value)])

@@ -76,7 +76,10 @@ class LiveMap:
         if layout.outlines:
             xs = [line[:, 0].tolist() for line in layout.outlines]
             ys = [line[:, 1].tolist() for line in layout.outlines]
-            fig.multi_line(xs, ys, line_color="#333333", line_width=0.8)
+            borders = models.ColumnDataSource({"xs": xs, "ys": ys})
+            fig.multi_line(
+                "xs", "ys", source=borders, line_color="#333333", line_width=0.8, level="overlay"
+            )
         self._draw_sites(fig, models)
         self._draw_marks(fig, models)
         self._scale_bar(fig, models)
@@ -98,6 +101,7 @@ class LiveMap:
             "x", "y", size="size", marker="square", source=self.sites,
             fill_color={"field": "code", "transform": self.mapper},
             line_color="#555555", line_width=0.6,
+            nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
         )  # fmt: skip
         fig.add_tools(models.HoverTool(tooltips=[("place", "@name")], renderers=[squares]))
 
@@ -183,7 +187,7 @@ class LiveChart:
         )
         fig.xaxis.axis_label = f"time ({unit}s)" if unit else "time"
         fig.yaxis.axis_label = "people"
-        fig.yaxis.formatter.use_scientific = False
+        fig.yaxis.formatter = models.NumeralTickFormatter(format="0,0")
         empty: dict[str, list[float]] = {"t": [], **{c: [] for c in compartments}}
         self.now = models.ColumnDataSource(dict(empty))
         self.kept = models.ColumnDataSource(dict(empty))
