@@ -93,15 +93,40 @@ class LiveRun:
         self.run.act(actions, self._draws())
         self.run.fire_due(self.t)  # a condition the action made true fires now
 
-    def advance(self, t_to: float) -> None:
-        """Advance to ``t_to`` (at most the end), firing the scenario's interventions on the way."""
+    def advance(self, t_to: float, looks: int = 0) -> list[tuple[float, FloatArray]]:
+        """Advance to ``t_to`` (at most the end), firing the scenario's interventions on the way.
+
+        Returns the state at ``looks`` times evenly spaced inside the piece (before
+        ``t_to``), as ``(t, counts)`` with float32 counts ``(P, C)``: a viewer shows
+        them in turn while the next piece runs.
+        """
         t_to = min(float(t_to), self.t_end)
         first = int(np.searchsorted(self.times, self.t, side="left"))
         first = max(first, self.n_kept)
         last = int(np.searchsorted(self.times, t_to, side="left"))
         if t_to >= self.t_end:
             last = len(self.times) - 1
-        grid = Output.empty(self.times[first:last], self.x.size)
+        seen = self.t + (t_to - self.t) * np.arange(1, looks + 1) / (looks + 1)
+        seen = seen[~np.isin(seen, self.times)]  # a time on the grid once (solvers want so)
+        wanted = np.concatenate([self.times[first:last], seen])
+        order = np.argsort(wanted, kind="stable")
+        grid = Output.empty(wanted[order], self.x.size)
+        i_out = self._run_to(t_to, grid)
+        rows = np.empty_like(grid.values)
+        rows[order] = grid.values  # back in the order asked: the grid's rows, then the looks
+        n_grid = last - first
+        done = np.zeros(len(wanted), dtype=bool)
+        done[order[:i_out]] = True
+        self._keep(rows[:n_grid][done[:n_grid]], first)
+        shape = self.run.state.X.shape
+        return [
+            (float(t), rows[n_grid + k].reshape(shape).astype(np.float32))
+            for k, t in enumerate(seen)
+            if done[n_grid + k]
+        ]
+
+    def _run_to(self, t_to: float, grid: Output) -> int:
+        """The driver's loop from now to ``t_to``, filling ``grid``; returns the rows filled."""
         i_out, run, plan = 0, self.run, self.plan
         while self.t < t_to:
             t_stop = min(run.next_stop(self.t_end), t_to)
@@ -114,7 +139,7 @@ class LiveRun:
             elif step.status is Status.REACHED:
                 self.t = t_stop
             run.fire_due(self.t)
-        self._keep(grid.values[:i_out], first)
+        return i_out
 
     def _keep(self, rows: FloatArray, first: int) -> None:
         self.kept[first : first + len(rows)] = rows

@@ -61,3 +61,19 @@ def test_a_parameter_set_now_changes_the_rates_from_now() -> None:
     live.advance(5.0)
     assert live.values["beta"] == 0.0
     assert live.totals()[0] == pytest.approx(s * 1.0, abs=0) or live.totals()[0] >= s
+
+
+def test_looks_inside_a_piece_are_states_at_their_times() -> None:
+    """The states seen inside a piece: at the times asked, the whole world's people in each,
+    and the output grid kept as if no look had been asked."""
+    _ens, live = _live("hyosan-school", "ode")
+    seen = live.advance(6.0, looks=4)
+    assert [t for t, _ in seen] == pytest.approx([1.2, 2.4, 3.6, 4.8])
+    for _t, X in seen:
+        assert X.dtype == np.float32 and X.sum() == pytest.approx(1001, rel=1e-5)
+    assert live.n_kept == 25 and live.t == 6.0  # the grid up to 6.0, where the piece ended
+    _ens2, plain = _live("hyosan-school", "ode")
+    plain.advance(6.0)
+    np.testing.assert_allclose(live.kept[:25], plain.kept[:25], rtol=1e-6)
+    assert [t for t, _ in live.advance(7.0, looks=4)] == pytest.approx([6.2, 6.4, 6.6, 6.8])
+    assert live.advance(8.0, looks=1) == []  # 7.5 is a time of the output grid: kept there

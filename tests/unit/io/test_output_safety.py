@@ -123,7 +123,7 @@ def test_picture_names_are_those_hyosan_plot_draws(tmp_path: Path) -> None:
         *save_character_plots(simulate(cast), tmp_path),
     ]
     assert sorted(p.name for p in written) == sorted(PLOTS)
-    assert PICTURES == PLOTS + ("view.html",)
+    assert (*PLOTS, "view.html") == PICTURES
 
 
 def test_a_new_result_removes_the_pictures_of_the_previous_one(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 import hyosan
 from hyosan.errors import InputError
+from hyosan.viz.web.download import run_so_far, zipped
 from hyosan.viz.web.session import MAX_HISTORY, Session
 
 
@@ -50,18 +51,36 @@ def test_fastest_play_reaches_the_end_and_stops(school: Session) -> None:
     assert np.allclose(totals.sum(axis=1), 1001)
 
 
-def test_reset_gives_the_same_start_and_the_same_seed(school: Session) -> None:
+def _steps(s: Session, n: int) -> None:
+    for k in range(1, n + 1):
+        s.step()
+        _until(lambda k=k: s.frame().t == pytest.approx(0.25 * k))  # type: ignore[union-attr]
+
+
+def test_reset_gives_the_same_start_and_the_same_run(school: Session) -> None:
+    """Cut the same way (Step by Step), the run after a Reset is the run before it."""
     start = school.frame().totals.copy()  # type: ignore[union-attr]
-    school.set_speed(float("inf"))
-    school.play()
-    _until(lambda: school.frame().finished)  # type: ignore[union-attr]
+    _steps(school, 12)
     end = school.frame().totals.copy()  # type: ignore[union-attr]
     school.reset()
     _until(lambda: school.frame().t == 0.0)  # type: ignore[union-attr]
     np.testing.assert_array_equal(school.frame().totals, start)  # type: ignore[union-attr]
-    school.play()
-    _until(lambda: school.frame().finished)  # type: ignore[union-attr]
+    _steps(school, 12)
     np.testing.assert_array_equal(school.frame().totals, end)  # type: ignore[union-attr]
+
+
+def test_fastest_frames_come_in_time_order(school: Session) -> None:
+    """At the fastest speed the states seen inside each piece are shown one after another."""
+    school.set_speed(float("inf"))
+    school.play()
+    shown = []
+    while not school.frame().finished:  # type: ignore[union-attr]
+        f = school.frame()
+        if not shown or shown[-1][0] != f.number:  # type: ignore[union-attr]
+            shown.append((f.number, f.t))  # type: ignore[union-attr]
+        time.sleep(0.002)
+    numbers, times = zip(*shown, strict=True)
+    assert list(numbers) == sorted(numbers) and list(times) == sorted(times)
 
 
 def test_bad_values_are_refused_where_they_are_given(school: Session) -> None:
@@ -112,13 +131,13 @@ def test_a_well_mixed_run_has_no_places() -> None:
 
 def test_the_download_is_the_run_so_far_as_a_result_folder(school: Session) -> None:
     with pytest.raises(InputError, match="two output times"):
-        school.zipped()
+        zipped(school)
     for _ in range(8):
         school.step()
         time.sleep(0.05)
     _until(lambda: school.frame().t >= 1.0)  # type: ignore[union-attr]
-    names = zipfile.ZipFile(io.BytesIO(school.zipped())).namelist()
+    names = zipfile.ZipFile(io.BytesIO(zipped(school))).namelist()
     assert {"hyosan-school/totals.parquet", "hyosan-school/story.md"} <= set(names)
-    result = school.result()
+    result = run_so_far(school)
     assert result.times[-1] == pytest.approx(school.frame().t)  # type: ignore[union-attr]
     assert result.counts[0, 0].sum() == 1001

@@ -1,4 +1,5 @@
-"""numba's ``njit`` for hyosan's kernels: ``cache=True`` keeps machine code only where it may.
+"""numba's ``njit`` for hyosan's kernels: ``cache=True`` keeps machine code only where it may;
+every kernel runs without Python's lock (``nogil``).
 
 numba picks where to keep a function's machine code: ``$NUMBA_CACHE_DIR``,
 else the ``__pycache__`` folder beside its source, else its folder in the
@@ -27,7 +28,14 @@ _config: Any = numba.config  # numba's settings, made at run time from its envir
 
 
 def njit(*, cache: bool = False, **options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit(**options)``; with ``cache``, its machine code is kept where a folder allows."""
+    """``numba.njit(nogil=True, **options)``; with ``cache``, its machine code is kept where a
+    folder allows.
+
+    Kernels let go of Python's lock while they run (they touch only the arrays they
+    are given): a run in a thread of its own, as the live page's, leaves the page's
+    server free to answer in the meantime.
+    """
+    options.setdefault("nogil", True)
 
     def decorate(func: Callable[..., Any]) -> Any:
         compiled = _cached(func, options) if cache else None

@@ -10,6 +10,7 @@ its unit and described by the model's own description.
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from hyosan.model.core import probabilities
 from hyosan.scenario import load_scenario_text
 from hyosan.scenario.builtin import list_scenarios
 from hyosan.viz.web.colours import LEGEND
+from hyosan.viz.web.download import zipped
 from hyosan.viz.web.figures import compartment_colours
 from hyosan.viz.web.session import PLACE_ACTIONS, Frame, Session
 
@@ -33,6 +35,30 @@ SPEEDS = {"×¼": 0.25, "×½": 0.5, "×1": 1.0, "×2": 2.0, "×4": 4.0, "×10":
 SPEEDS["fastest"] = math.inf
 """Speeds to choose: times the pace that runs the whole scenario in 30 s; or as fast as it goes."""
 TOOLS = {"drop zombies": "drop", **{name: name for name in PLACE_ACTIONS}}
+_TEXTS = """
+// A frame's readouts: put each text into the span of its name (found once, through
+// Panel's shadow roots), then tell the server this frame is drawn.
+const data = JSON.parse(cb_obj.data.payload[0] || "{}");
+if (data.texts) {
+  const cache = (window.hyosanSpans = window.hyosanSpans || {});
+  const find = (node, sel) => {
+    const el = node.querySelector(sel);
+    if (el) return el;
+    for (const n of node.querySelectorAll("*")) {
+      if (n.shadowRoot) { const f = find(n.shadowRoot, sel); if (f) return f; }
+    }
+    return null;
+  };
+  for (const [name, text] of Object.entries(data.texts)) {
+    let el = cache[name];
+    if (!el || !el.isConnected) {
+      el = cache[name] = find(document, `span.readout[aria-label="${name}"]`);
+    }
+    if (el) el.textContent = text;
+  }
+  drawn.data = {n: [data.n]};
+}
+"""
 _CSS = """
 .readout { display:inline-block; margin:0 14px 0 0; font:600 15px/1.6 system-ui,sans-serif; }
 .message { font: 14px system-ui, sans-serif; }
@@ -52,9 +78,10 @@ class Controls:
         import panel as pn
 
         models: Any = bokeh.models
-        CustomJS, Div = models.CustomJS, models.Div
+        CustomJS = models.CustomJS
         self.page, self.pn = page, pn
         self._reverting = False
+        self._spans_of: Session | None = None
         names = [n for n, _ in list_scenarios()]
         first = page.first.name
         if first not in names:
@@ -78,16 +105,22 @@ class Controls:
             callback=self._zip, filename="hyosan-run.zip", label="Download this run (zip)"
         )
         self.params = pn.Column()
-        self.message = pn.pane.HTML("", css_classes=["message"], sizing_mode="stretch_width")
-        self.readouts = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_CSS])
-        self.characters = pn.pane.HTML("", stylesheets=[_CSS])
+        self.message = pn.pane.HTML(
+            "", css_classes=["message"], sizing_mode="stretch_width", height=24
+        )
+        # fixed sizes: a new text in them lays out nothing else again (each frame sends one)
+        self.readouts = pn.pane.HTML("", sizing_mode="stretch_width", height=30, stylesheets=[_CSS])
+        self.characters = pn.pane.HTML("", width=420, height=150, stylesheets=[_CSS])
         self.legend = pn.pane.HTML("", stylesheets=[_CSS])
         self.title = pn.pane.HTML("")
         self.header = pn.Column(self.title, self.message, sizing_mode="stretch_width")
-        self.clock, ack = Div(text="-1", visible=False), Div(text="-1", visible=False)
-        self.clock.js_on_change("text", CustomJS(args={"ack": ack}, code="ack.text = cb_obj.text"))
-        ack.on_change("text", lambda _a, _o, new: page.acked(int(new)))
-        self.ack = pn.Row(pn.pane.Bokeh(self.clock), pn.pane.Bokeh(ack), visible=False)
+        # frames' readouts go out in `clock`, and the number of each frame drawn comes back
+        # in `drawn`: data sources, not parts of the layout, so that neither lays out the page
+        self.clock = models.ColumnDataSource({"payload": [""]})
+        self.drawn = models.ColumnDataSource({"n": [-1]})
+        self.clock.js_on_change("data", CustomJS(args={"drawn": self.drawn}, code=_TEXTS))
+        self.drawn.on_change("data", lambda _a, _o, new: page.acked(int(new["n"][0])))
+        self._custom_js = CustomJS
         self._wire()
         self.sidebar = pn.Column(
             pn.pane.HTML("<h2 style='margin:4px 0'>hyosan</h2>"),
@@ -195,7 +228,7 @@ class Controls:
 
         assert self.page.session is not None
         try:
-            data = self.page.session.zipped()
+            data = zipped(self.page.session)
         except InputError as error:
             self.say(str(error), bad=True)
             return io.BytesIO(b"")
@@ -227,6 +260,8 @@ class Controls:
         finally:
             self._reverting = False
         self._fill_parameters(session)
+        unit = sc.time.unit
+        self._unit = unit if not unit or unit.endswith("s") else f"{unit}s"
         self.tool_in.disabled = self.count.disabled = session.world is None
         session.set_speed(SPEEDS[str(self.speed.value)])
         self.legend.object = _legend() if session.world is not None else ""
@@ -264,27 +299,46 @@ class Controls:
     # -- each frame ------------------------------------------------------------------
 
     def show(self, frame: Frame) -> None:
+        """The frame's readouts: new text in the spans the page already has (see :data:`_TEXTS`),
+        sent with the frame's number; the characters' table when it changed."""
         session = self.page.session
         assert session is not None
-        unit = session.scenario.time.unit
-        unit = unit if not unit or unit.endswith("s") else f"{unit}s"
-        parts = [f'<span class="readout" aria-label="time">t = {frame.t:,.2f} {unit}</span>']
-        colours = compartment_colours(session.model.compartments)
+        texts = {"time": f"t = {frame.t:,.2f} {self._unit}"}
         for c, v in zip(session.model.compartments, frame.totals, strict=True):
             n = f"{v:,.0f}" if v >= 10 or v == round(v) else f"{v:,.2f}"
-            style = f"color:{colours[c]}"
-            parts.append(
-                f'<span class="readout" aria-label="{c} total" style="{style}">{c} {n}</span>'
-            )
-        state = "finished" if frame.finished else ("playing" if session.playing else "paused")
-        parts.append(f'<span class="readout" aria-label="state">{state}</span>')
-        self.readouts.object = "".join(parts)
+            texts[f"{c} total"] = f"{c} {n}"
+        playing = "playing" if session.playing else "paused"
+        texts["state"] = "finished" if frame.finished else playing
         if frame.error:
             self.say(frame.error, bad=True)
-        self.characters.object = _characters(frame)
+        _put(self.characters, _characters(frame))
+        if self._spans_of is not session:  # a new run: its spans, with this frame's texts
+            self._spans(session, texts)
+        self.clock.data = {"payload": [json.dumps({"n": frame.number, "texts": texts})]}
 
-    def sent(self, number: int) -> None:
-        self.clock.text = str(number)
+    def anchor(self, figure: Any) -> None:
+        """Put the frame sources into the page through ``figure`` (any model of the page
+        that refers to them brings them in)."""
+        refs = {"clock": self.clock, "drawn": self.drawn}
+        figure.js_on_change("tags", self._custom_js(args=refs, code=""))
+
+    def _spans(self, session: Session, texts: dict[str, str]) -> None:
+        """The readouts' spans, one per name, holding ``texts``; :meth:`show` fills them later."""
+        colours = compartment_colours(session.model.compartments)
+        parts = []
+        for name, text in texts.items():
+            c = name.split()[0]
+            style = f' style="color:{colours[c]}"' if c in colours else ""
+            label = html.escape(name)
+            parts.append(f'<span class="readout" aria-label="{label}"{style}>{text}</span>')
+        self.readouts.object = "".join(parts)
+        self._spans_of = session
+
+
+def _put(pane: Any, text: str) -> None:
+    """Show ``text`` in ``pane``, sending nothing when it shows that already."""
+    if pane.object != text:
+        pane.object = text
 
 
 def _quietly(guarded: Callable[..., bool], act: Callable[[], None]) -> Callable[[Any], None]:

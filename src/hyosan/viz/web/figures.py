@@ -202,12 +202,12 @@ class LiveChart:
         legend.title = "dashed: kept run"
         legend.title_text_font_size = "10px"
         fig.add_layout(legend, "right")
-        self.sent = 0
+        self.sent, self._last = 0, 0.0
         self.figure: Any = fig
 
     def show(self, times: FloatArray, totals: FloatArray) -> None:
         """Add the points after those already drawn (all of them again after a reset)."""
-        if len(times) < self.sent:
+        if len(times) < self.sent or (self.sent and times[self.sent - 1] != self._last):
             self.sent = 0
             self.now.data = {"t": [], **{c: [] for c in self.compartments}}
         new = slice(self.sent, len(times))
@@ -216,6 +216,7 @@ class LiveChart:
         cols = {c: totals[new, i] for i, c in enumerate(self.compartments)}
         self.now.stream({"t": times[new], **cols})
         self.sent = len(times)
+        self._last = float(times[-1])
 
     def keep(self) -> None:
         """Keep the run drawn now, dashed, to compare with the next."""

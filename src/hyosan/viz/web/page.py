@@ -7,10 +7,10 @@ boxes drop zombies or cordon, lock down or strike places; the parameters'
 inputs set values from that moment on; the engine, the seed and a new
 scenario (built in, or uploaded as TOML) start a new run.
 
-Frames travel one way at a time: a periodic callback sends the latest frame
-only once the browser has drawn the one before (the page tells the server
-the number of each frame it drew, :meth:`LivePage._tick`), so a slow browser
-gets fewer frames and never a queue of old ones. Every message a user's
+Frames are paced by the browser: a periodic callback sends the latest frame
+only while fewer than :data:`IN_FLIGHT` sent frames wait to be drawn (the page
+tells the server the number of each frame it drew, :meth:`LivePage._tick`), so
+a slow browser gets fewer frames and never a queue of old ones. Every message a user's
 input causes is shown in the page (an :class:`~hyosan.errors.InputError`'s
 text); a fault of ours shows one line and is logged, and the server goes on.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,14 @@ from hyosan.viz.web.session import Session
 
 __all__ = ["FRAME_MS", "LivePage"]
 
-FRAME_MS = 40
+FRAME_MS = 15
 """How often the page looks for a new frame: at most 25 frames a second."""
 RESEND_S = 2.0
-"""A frame the browser has not confirmed by then is taken as lost and the next one sent."""
+"""Frames the browser has not confirmed by then are taken as lost and the next one sent."""
+CHART_S = 0.25
+"""The chart grows at most this often: redrawing it is half of what a frame costs the browser."""
+IN_FLIGHT = 2
+"""Frames on their way at most: the next goes while the browser draws one, never more."""
 
 log = logging.getLogger("hyosan.serve")
 
@@ -54,6 +59,8 @@ class LivePage:
         self.body = pn.Column(sizing_mode="stretch_both")
         self.session: Session | None = None
         self._shown, self._sent_at, self._acked, self._playing = -1, 0.0, -1, False
+        self._in_flight: deque[int] = deque()  # frames sent, not yet drawn
+        self._charted = 0.0
         self.start(self.first)
         self.view = pn.Row(self.ui.sidebar, self.body, sizing_mode="stretch_both")
         self._timer: Any = None
@@ -81,6 +88,7 @@ class LivePage:
         sc = session.scenario
         self.map = self._map(session)
         self.chart = LiveChart(session.model.compartments, sc.time.unit, float(sc.time.end))
+        self.ui.anchor(self.chart.figure)
         self.ui.new_run(session)
         parts: list[Any] = [self.ui.header, self.ui.readouts]
         figures: list[Any] = []
@@ -95,9 +103,9 @@ class LivePage:
             )
         )
         parts.append(self.pn.Row(*figures, sizing_mode="stretch_both", min_height=480))
-        parts.append(self.ui.ack)
         self.body.objects = parts
         self._shown, self._acked = -1, -1
+        self._in_flight.clear()
 
     def _map(self, session: Session) -> LiveMap | None:
         world = session.world
@@ -181,9 +189,13 @@ class LivePage:
         frame = session.frame()
         if frame is None or (frame.number, session.playing) == (self._shown, self._playing):
             return
-        waiting = self._acked < self._shown and time.monotonic() - self._sent_at < RESEND_S
-        if waiting and self._shown >= 0:
+        while self._in_flight and self._in_flight[0] <= self._acked:
+            self._in_flight.popleft()
+        late = time.monotonic() - self._sent_at >= RESEND_S
+        if len(self._in_flight) >= IN_FLIGHT and not late:
             return
+        if late:
+            self._in_flight.clear()
         try:
             self._show(session, frame)
         except Exception:
@@ -193,16 +205,21 @@ class LivePage:
     def _show(self, session: Session, frame: Any) -> None:
         if self.map is not None and frame.counts is not None:
             self.map.show(frame.counts)
-        times, totals = session.history()
-        self.chart.show(times, totals)
+        now = time.monotonic()
+        if now - self._charted >= CHART_S or frame.finished or not session.playing:
+            times, totals = session.history()
+            shown = int(np.searchsorted(times, frame.t, side="right"))  # not ahead of the map
+            self.chart.show(times[:shown], totals[:shown])
+            self._charted = now
         self.ui.show(frame)
         self._shown, self._sent_at = frame.number, time.monotonic()
         self._playing = session.playing
-        self.ui.sent(frame.number)
+        self._in_flight.append(frame.number)
 
     def acked(self, number: int) -> None:
-        """The browser drew frame ``number``."""
+        """The browser drew frame ``number``: the next frame goes now, if there is one."""
         self._acked = number
+        self._tick()
 
     @staticmethod
     def finite(speed: float) -> bool:

@@ -24,24 +24,21 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from hyosan._checks import check_number
 from hyosan._typing import FloatArray
-from hyosan.engines import Firings
 from hyosan.engines.live import LiveRun
-from hyosan.ensemble.assemble import assemble
 from hyosan.ensemble.batch import Ensemble
-from hyosan.ensemble.chunks import Paths
 from hyosan.errors import HyosanError, InputError
 from hyosan.interventions import Action, Cordon, Lockdown, Release, SetParameters, Strike
 from hyosan.model.core import resolve_parameters
-from hyosan.results import Result
-from hyosan.scenario import Scenario, TimeGrid
+from hyosan.scenario import Scenario
 from hyosan.space import Selection
 
 __all__ = ["MAX_HISTORY", "PLACE_ACTIONS", "Frame", "Session"]
@@ -50,6 +47,12 @@ MAX_HISTORY = 2000
 """The most points of totals a session keeps for its chart."""
 PIECE_S = 1 / 30
 """Wall time of one piece of the run at a finite speed."""
+FASTEST_S = 0.4
+"""Wall time of one piece at the fastest speed. Each piece is a call of the engine's kernel,
+whose start costs about 10 ms on the US map (it looks at every patch) and which leaps less
+far near a piece's end: short pieces would spend the time starting."""
+FRAMES_PER_S = 24
+"""States shown per second at the fastest speed: those the last piece saw inside it."""
 DEFAULT_RUN_S = 30.0
 """Wall seconds the whole run takes at speed 1."""
 MIN_DROP = 10.0
@@ -69,6 +72,7 @@ class Frame:
     characters: tuple[tuple[str, str, str], ...]  # (name, compartment, place)
     finished: bool
     error: str = ""
+    due: float = 0.0  # when the page may show it (time.monotonic)
 
 
 @dataclass(slots=True)
@@ -102,9 +106,14 @@ class Session:
         self.world = setup.world if setup is not None else None
         self.times = self.ens.shared.times
         self.dt = float(self.times[1] - self.times[0])
-        self._lock = threading.Condition()
+        self._fastest = self.dt  # the piece of simulated time at the fastest speed
+        self._lock = threading.Condition()  # the flags the page sets for the thread
+        self._run = threading.Lock()  # the run: its thread advances it, a download reads it
+        self._hist = threading.Lock()  # the totals kept for the chart
         self._shared = _Shared()
         self._history: list[tuple[float, FloatArray]] = []
+        self._due: deque[Frame] = deque()  # frames published, not yet due
+        self._last_wall = 0.0
         self._frame: Frame | None = None
         self._number = 0
         self._new_run()
@@ -177,59 +186,32 @@ class Session:
         return self._shared.playing
 
     def frame(self) -> Frame | None:
-        """The latest state published (None before the first)."""
-        return self._frame
+        """The latest state due (None before the first): states seen inside a piece come
+        one after another, each at its time."""
+        now = time.monotonic()
+        with self._hist:
+            while self._due and self._due[0].due <= now:
+                self._frame = self._due.popleft()
+            return self._frame
 
     def history(self) -> tuple[FloatArray, FloatArray]:
         """The totals so far: times ``(n,)`` and totals ``(n, C)``."""
-        with self._lock:
+        with self._hist:
             rows = list(self._history)
         if not rows:
             return np.empty(0), np.empty((0, len(self.model.compartments)))
         return np.array([t for t, _ in rows]), np.array([v for _, v in rows])
 
+    def kept(self) -> tuple[FloatArray, int]:
+        """The output grid's rows the run has passed (float64 copies) and its events so far."""
+        with self._run:
+            n = self.live.n_kept
+            return self.live.kept[:n].astype(np.float64), self.live.events
+
     def values(self) -> dict[str, float]:
         """Every parameter's value in the run now."""
-        with self._lock:
+        with self._run:
             return dict(self.live.values)
-
-    def result(self) -> Result:
-        """The run so far as a :class:`~hyosan.results.Result` on the output grid it has passed."""
-        with self._lock:
-            n, live = self.live.n_kept, self.live
-            if n < 2:
-                raise InputError(
-                    "the run has not passed two output times yet", key="download", value=n,
-                    allowed="a run played or stepped past its second output time",
-                )  # fmt: skip
-            out = live.kept[:n].astype(np.float64)
-            events = live.events
-        sc = self.scenario
-        grid = TimeGrid(end=float(self.times[n - 1]), points=n, unit=sc.time.unit)
-        cast = self.ens.cast
-        firings = Firings.empty(len(cast.interventions), len(cast.model.compartments))
-        paths = Paths.of([(out, events, firings)])
-        return assemble(sc.replace(time=grid), cast, paths, seed=self.ens.recorded)
-
-    def zipped(self) -> bytes:
-        """The files ``hyosan run --out`` writes, of the run so far, as one zip archive."""
-        import io
-        import tempfile
-        import zipfile
-
-        from hyosan.io.output import save_result
-        from hyosan.io.story import story
-
-        result = self.result()
-        with tempfile.TemporaryDirectory(prefix="hyosan-page-") as tmp:
-            folder = Path(tmp) / self.scenario.name
-            save_result(result, folder, texts={"story.md": story(result, self.scenario)})
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-                for f in sorted(folder.rglob("*")):
-                    if f.is_file() and not f.name.startswith("."):
-                        z.write(f, f.relative_to(folder.parent).as_posix())
-        return buffer.getvalue()
 
     def close(self) -> None:
         """Stop the thread (the tab closed); waits for the piece being run."""
@@ -267,7 +249,9 @@ class Session:
     def _new_run(self) -> None:
         sh = self.ens.shared
         self.live = LiveRun(sh.plan, sh.x0, sh.times, self.ens.seeds[0], max_events=sh.max_events)
-        self._history.clear()
+        with self._hist:
+            self._history.clear()
+            self._due.clear()
         self._publish("")
 
     def _loop(self) -> None:
@@ -292,57 +276,90 @@ class Session:
         self, resets: int, pending: list[list[Action]], step: bool, playing: bool, speed: float
     ) -> None:
         if resets:
-            with self._lock:
+            with self._run:
                 self._new_run()
         for actions in pending:
-            with self._lock:
+            with self._run:
                 self.live.act(actions)
             self._publish("")
         if step or playing:
             self._piece(self.dt if step else None, speed)
 
     def _piece(self, span: float | None, speed: float) -> None:
-        """Advance by ``span``, or by a piece of wall time at ``speed``; publish the state."""
+        """Advance by ``span``, or by a piece of wall time at ``speed``; publish the state.
+
+        At the fastest speed a piece is about :data:`FASTEST_S` of work, and the states
+        at :data:`FRAMES_PER_S` evenly spaced times inside it are published too, each due
+        a little later, so that the page shows them in turn while the next piece runs.
+        """
         live = self.live
         if live.finished:
             self._tell(playing=False)
             self._publish("")
             return
         start = time.perf_counter()
+        fastest = math.isinf(speed)
         if span is None:
             rate = speed * float(self.times[-1]) / DEFAULT_RUN_S  # simulated time per second
-            span = self.dt if math.isinf(rate) else rate * PIECE_S
-        with self._lock:
-            live.advance(live.t + span)
+            span = self._fastest if fastest else rate * PIECE_S
+        looks = max(0, round(self._last_wall * FRAMES_PER_S) - 1) if fastest else 0
+        with self._run:
+            t0 = live.t
+            seen = live.advance(live.t + span, looks)
+        wall = time.perf_counter() - start
+        if fastest and live.t > t0:  # the next piece: FASTEST_S of work at this one's pace
+            pace = (live.t - t0) / max(wall, 1e-4)
+            self._fastest = float(np.clip(pace * FASTEST_S, self.dt / 1000, self.dt))
+            self._last_wall = wall
         if live.finished:
             self._tell(playing=False)
-        self._publish("")
-        if not math.isinf(speed):
+        self._publish("", seen, wall)
+        if not fastest:
             time.sleep(max(0.0, PIECE_S - (time.perf_counter() - start)))
 
-    def _publish(self, error: str) -> None:
-        """Make the run's state now the latest frame, and add it to the chart's history."""
-        live, tags = self.live, self.ens.cast.tags
-        X = live.counts()
-        base = tags.fold(X, axis=-1) if tags.characters else np.array(X)
+    def _publish(
+        self, error: str, seen: Sequence[tuple[float, FloatArray]] = (), wall: float = 0.0
+    ) -> None:
+        """Publish the states ``seen`` inside the last piece (spread over ``wall`` seconds
+        from now) and the state now, last; add them to the chart's history. A state
+        published at once (after an action, a reset) drops those still waiting."""
+        live = self.live
+        now = time.monotonic()
+        states = [*seen, (live.t, live.counts())]
+        frames = [
+            self._frame_of(t, X, error, now + wall * k / len(states))
+            for k, (t, X) in enumerate(states)
+        ]
+        with self._hist:
+            if not wall:
+                self._due.clear()
+            self._due.extend(frames)
+            if self._frame is None:
+                self._frame = self._due.popleft()
+
+    def _frame_of(self, t: float, X: FloatArray, error: str, due: float) -> Frame:
+        tags = self.ens.cast.tags
+        base = tags.fold(X, axis=-1) if tags.characters else np.array(X, dtype=np.float64)
         totals = base.sum(axis=0)
-        self._keep_history(live.t, totals)
+        self._keep_history(t, totals)
         self._number += 1
-        self._frame = Frame(
+        return Frame(
             number=self._number,
-            t=live.t,
+            t=t,
             totals=totals,
             counts=base if self.world is not None else None,
             characters=self._characters(X),
-            finished=live.finished,
+            finished=self.live.finished and t >= self.live.t,
             error=error,
+            due=due,
         )
 
     def _keep_history(self, t: float, totals: FloatArray) -> None:
         gap = float(self.times[-1]) / MAX_HISTORY
         if self._history and t - self._history[-1][0] < gap and t < float(self.times[-1]):
             return
-        self._history.append((t, totals))
+        with self._hist:
+            self._history.append((t, totals))
 
     def _characters(self, X: FloatArray) -> tuple[tuple[str, str, str], ...]:
         tags, chars = self.ens.cast.tags, self.scenario.characters
