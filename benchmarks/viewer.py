@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from tests.browser.conftest import FLAGS, chromium_path  # noqa: E402
-from tests.browser.live import readout, serving  # noqa: E402
+from tests.browser.live import readout, server_pid, serving  # noqa: E402
 
 WATCH = """
 () => {
@@ -119,7 +119,7 @@ def soak(browser: Any, seconds: float) -> dict[str, Any]:
     """Replay the school for ``seconds`` in one tab; the server's memory every 5 s."""
     samples: list[tuple[float, float]] = []
     with serving() as url:
-        pid = _server_pid(url)
+        pid = server_pid(url)
         page = browser.new_page()
         page.goto(url)
         page.get_by_text("t = 0.00").wait_for(timeout=120_000)
@@ -136,19 +136,6 @@ def soak(browser: Any, seconds: float) -> dict[str, Any]:
     after_minute = next((m for s, m in samples if s >= 60), samples[0][1] if samples else 0)
     return {"seconds": seconds, "samples": samples, "after_first_minute_mb": after_minute,
             "last_mb": samples[-1][1] if samples else float("nan")}  # fmt: skip
-
-
-def _server_pid(url: str) -> int:
-    port = url.rstrip("/").rsplit(":", 1)[1]
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                cmd = (d / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"serve" in cmd and port.encode() in cmd:
-                return int(d.name)
-    raise RuntimeError("no server process found")
 
 
 def main() -> None:

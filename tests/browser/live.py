@@ -77,6 +77,52 @@ def serving(*args: str) -> Iterator[str]:
         assert "stopped" in rest and "Traceback" not in rest, rest
 
 
+def server_pid(url: str) -> int:
+    """The process of the ``hyosan serve`` listening at ``url`` (found in ``/proc``)."""
+    port = url.rstrip("/").rsplit(":", 1)[1].encode()
+    for d in os.scandir("/proc"):
+        if d.name.isdigit():
+            try:
+                with open(f"/proc/{d.name}/cmdline", "rb") as f:
+                    cmd = f.read().split(b"\0")
+            except OSError:
+                continue
+            if b"serve" in cmd and port in cmd:
+                return int(d.name)
+    raise AssertionError(f"no hyosan serve process at {url}")
+
+
+def threads(pid: int) -> int:
+    """The number of threads of process ``pid``."""
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+CHART_LENGTHS = """
+() => {
+  const seen = new Set();
+  let found = null;
+  function walk(v) {
+    if (!v || seen.has(v) || found) return;
+    seen.add(v);
+    const m = v.model;
+    if (m && m.title && m.title.text === "totals over time") {
+      found = m.renderers.map((r) => r.data_source.data.t.length);
+    }
+    for (const c of (v.child_views || [])) walk(c);
+  }
+  for (const v of Object.values(Bokeh.index)) walk(v);
+  return found;
+}
+"""
+
+
+def chart_lengths(page: Any) -> list[int]:
+    """The points of each line of the totals chart (this run's, then the kept run's, in turn)."""
+    found = page.evaluate(CHART_LENGTHS)
+    assert found is not None, "no chart in the page"
+    return [int(n) for n in found]
+
+
 def map_point(page: Any, x: float, y: float, title: str = "") -> tuple[float, float]:
     """The page's pixel of map coordinates ``(x, y)`` on the figure whose title starts so."""
     found = page.evaluate(TO_SCREEN, [title, x, y])

@@ -9,7 +9,9 @@ or a screen reader reads it: buttons by their names, the readouts by theirs
 from __future__ import annotations
 
 import time
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,10 +21,13 @@ import hyosan
 from hyosan.viz.web.geometry import MapLayout, space_of_world
 from tests.browser.conftest import shot
 from tests.browser.live import (
+    chart_lengths,
     map_point,
     number,
     readout,
+    server_pid,
     serving,
+    threads,
     time_of,
     wait_for_map,
     wait_until,
@@ -243,3 +248,54 @@ def test_a_census_map_takes_zombies_on_a_cell(page: Any, url: str) -> None:
     wait_until(lambda: number(page, "Z total") == z0 + 5)
     page.get_by_text(f"dropped 5 zombies into {world.labels[seoul]}").wait_for()
     shot(page, "serve-korea")
+
+
+def test_a_kept_run_is_drawn_beside_the_next(page: Any, url: str) -> None:
+    """Keep a finished run, play another with other values: both on the chart."""
+    _open(page, url)
+    page.get_by_label("Speed").select_option("fastest")
+    page.get_by_role("button", name="Play").click()
+    wait_until(lambda: readout(page, "state") == "finished", timeout=60)
+    page.get_by_role("button", name="Keep this run to compare").click()
+    page.get_by_role("button", name="Reset").click()
+    wait_until(lambda: time_of(page) == 0.0)
+    box = page.get_by_label("alpha (1/h)")
+    box.fill("3")
+    box.press("Enter")
+    page.get_by_text("alpha = 3 from t = 0.00 on").wait_for()
+    page.get_by_role("button", name="Play").click()
+    wait_until(lambda: readout(page, "state") == "finished", timeout=60)
+    now, kept = chart_lengths(page)[0::2], chart_lengths(page)[1::2]
+    assert min(now) > 10 and min(kept) > 10, (now, kept)
+    shot(page, "serve-compare")
+
+
+def test_the_download_is_the_run_so_far(page: Any, url: str, tmp_path: Path) -> None:
+    _open(page, url)
+    for k in (1, 2, 3):
+        page.get_by_role("button", name="Step").click()
+        wait_until(lambda k=k: time_of(page) == pytest.approx(0.25 * k))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download this run (zip)").click()
+    path = tmp_path / "run.zip"
+    info.value.save_as(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert {"hyosan-school/totals.parquet", "hyosan-school/story.md"} <= set(names), names
+
+
+def test_closing_a_tab_stops_its_run(browser: Any) -> None:
+    """The run's thread ends once the tab has gone (Bokeh's check of unused sessions): the
+    server has a thread fewer than while the tab played (the run's; a pool thread that
+    playing started may stay)."""
+    with serving("munz-basic") as address:
+        pid = server_pid(address)
+        before = threads(pid)
+        tab = browser.new_page()
+        _open(tab, address)
+        tab.get_by_label("Speed").select_option("×¼")
+        tab.get_by_role("button", name="Play").click()
+        wait_until(lambda: time_of(tab) > 0)
+        playing = threads(pid)
+        assert playing > before
+        tab.close()
+        wait_until(lambda: threads(pid) <= playing - 1, timeout=30)

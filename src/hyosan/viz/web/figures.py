@@ -73,13 +73,11 @@ class LiveMap:
                 dh=layout.rows * layout.cell,
                 color_mapper=self.mapper,
             )
-        if layout.outlines:
-            xs = [line[:, 0].tolist() for line in layout.outlines]
-            ys = [line[:, 1].tolist() for line in layout.outlines]
-            borders = models.ColumnDataSource({"xs": xs, "ys": ys})
-            fig.multi_line(
-                "xs", "ys", source=borders, line_color="#333333", line_width=0.8, level="overlay"
-            )
+        if layout.outlines:  # one line broken by NaN: one glyph for every border
+            gap = np.array([[np.nan, np.nan]])
+            joined = np.concatenate([np.concatenate([o, gap]) for o in layout.outlines])
+            borders = models.ColumnDataSource({"x": joined[:, 0], "y": joined[:, 1]})
+            fig.line("x", "y", source=borders, line_color="#333333", line_width=0.8)
         self._draw_sites(fig, models)
         self._draw_marks(fig, models)
         self._scale_bar(fig, models)
