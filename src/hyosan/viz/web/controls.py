@@ -148,7 +148,7 @@ class Controls:
         self.upload.param.watch(lambda e: page.guarded(self._uploaded, e.new), "value")
         self.engine_in.param.watch(lambda e: self._restart(engine=e.new), "value")
         self.seed_in.param.watch(lambda e: self._restart(seed=e.new), "value")
-        self.keep.on_click(_quietly(page.guarded, lambda: page.chart.keep()))
+        self.keep.on_click(_quietly(page.guarded, lambda: page.later(page.chart.keep)))
 
     def _session(self) -> Session:
         assert self.page.session is not None
@@ -177,7 +177,7 @@ class Controls:
         assert self.page.session is not None
         self.page.session.reset()
         if self.page.map is not None:
-            self.page.map.clear_marks()
+            self.page.later(self.page.map.clear_marks)
         self._fill_parameters(self.page.session)
         self.say("")
 

@@ -21,6 +21,7 @@ import logging
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ RESEND_S = 2.0
 """Frames the browser has not confirmed by then are taken as lost and the next one sent."""
 CHART_S = 0.25
 """The chart grows at most this often: redrawing it is half of what a frame costs the browser."""
-IN_FLIGHT = 2
+IN_FLIGHT = 3
 """Frames on their way at most: the next goes while the browser draws one, never more."""
 
 log = logging.getLogger("hyosan.serve")
@@ -61,6 +62,7 @@ class LivePage:
         self._shown, self._sent_at, self._acked, self._playing = -1, 0.0, -1, False
         self._in_flight: deque[int] = deque()  # frames sent, not yet drawn
         self._charted = 0.0
+        self._later: list[Callable[[], None]] = []
         self.start(self.first)
         self.view = pn.Row(self.ui.sidebar, self.body, sizing_mode="stretch_both")
         self._timer: Any = None
@@ -182,7 +184,15 @@ class LivePage:
 
     # -- frames ----------------------------------------------------------------------
 
+    def later(self, change: Callable[[], None]) -> None:
+        """Change the figures at the next tick, which holds the page's document: a button's
+        callback does not, and Bokeh refuses a change to its models there (seen: a Reset,
+        once in a few hundred, raised "_pending_writes should be non-None")."""
+        self._later.append(change)
+
     def _tick(self) -> None:
+        while self._later:
+            self._later.pop(0)()
         session = self.session
         if session is None:
             return
