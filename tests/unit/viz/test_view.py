@@ -200,3 +200,18 @@ def test_a_usa_page_at_10_km_stays_under_25_mb(tmp_path: Path) -> None:
     doc = _document(path.read_text(encoding="utf-8"))
     assert _array(_named(doc, "frames")[0]).size == 121 * 79_765
     assert path.stat().st_size < 25e6
+
+
+def test_the_page_links_no_file_of_panel(tmp_path: Path) -> None:
+    """With Panel imported in the same process (the live page's), the page still loads
+    nothing: Panel's models add a script of theirs to Bokeh's resources."""
+    import panel  # noqa: F401
+
+    from hyosan.viz.web.view_parts import _inline_only
+
+    assert _inline_only().js_files == [] and _inline_only().css_files == []
+    assert _inline_only().clone(components=["bokeh"]).js_files == []
+    folder = tmp_path / "sir"
+    assert main(["run", "sir", "--runs", "2", "--out", str(folder)]) == 0
+    page = write_view(folder).read_text(encoding="utf-8")
+    assert "static/extensions" not in page and not re.findall(r"<script[^>]*\bsrc=", page)

@@ -115,7 +115,6 @@ def page_html(data: ViewData) -> str:
     from bokeh.models import CustomJS
     from bokeh.models.widgets.buttons import Toggle
     from bokeh.models.widgets.sliders import Slider
-    from bokeh.resources import INLINE
 
     T = len(data.times)
     slider = Slider(start=0, end=max(T - 1, 1), value=T - 1, step=1, title="time",
@@ -146,7 +145,28 @@ def page_html(data: ViewData) -> str:
     doc.add_root(column(*body, margin=(10, 20, 30, 20)))
     doc.js_on_event("document_ready", show)
     doc.title = f"{data.title}: hyosan view"
-    return str(file_html(doc, resources=INLINE, title=doc.title))
+    return str(file_html(doc, resources=_inline_only(), title=doc.title))
+
+
+def _inline_only() -> Any:
+    """Bokeh's resources inline, and no file of any other package: importing Panel (the live
+    page, in the same process) adds a script of its models that Bokeh would link to by a
+    relative path, which a page opened from disk cannot load."""
+    from bokeh.resources import Resources
+
+    class InlineOnly(Resources):
+        @property
+        def js_files(self) -> list[str]:
+            return []
+
+        @property
+        def css_files(self) -> list[str]:
+            return []
+
+        def clone(self, *, components: Any = None) -> Resources:  # Bokeh clones it to bundle
+            return InlineOnly(mode="inline", components=components or list(self.components))
+
+    return InlineOnly(mode="inline")
 
 
 def _div(text: str, *, width: int) -> Any:
