@@ -18,23 +18,31 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-TO_SCREEN = """
-([title, x, y]) => {
+FIGURE = """
+const figure = (title) => {
   const seen = new Set();
   let found = null;
-  function walk(v) {
+  const walk = (v) => {
     if (!v || seen.has(v) || found) return;
     seen.add(v);
     const m = v.model;
-    if (m && m.title && m.title.text && m.title.text.startsWith(title) && v.frame) {
-      const r = v.canvas_view.el.getBoundingClientRect();
-      found = [r.left + v.frame.x_scale.compute(x), r.top + v.frame.y_scale.compute(y)];
-    }
+    if (m && m.title && m.title.text && m.title.text.startsWith(title) && v.frame) found = v;
     for (const c of (v.child_views || [])) walk(c);
-  }
+  };
   for (const v of Object.values(Bokeh.index)) walk(v);
   return found;
-}
+};
+"""
+"""A script's function: the view of the Bokeh figure whose title starts with a text."""
+
+TO_SCREEN = f"""
+([title, x, y]) => {{
+  {FIGURE}
+  const v = figure(title);
+  if (!v) return null;
+  const r = v.canvas_view.el.getBoundingClientRect();
+  return [r.left + v.frame.x_scale.compute(x), r.top + v.frame.y_scale.compute(y)];
+}}
 """
 
 
@@ -97,22 +105,12 @@ def threads(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
-CHART_LENGTHS = """
-() => {
-  const seen = new Set();
-  let found = null;
-  function walk(v) {
-    if (!v || seen.has(v) || found) return;
-    seen.add(v);
-    const m = v.model;
-    if (m && m.title && m.title.text === "totals over time") {
-      found = m.renderers.map((r) => r.data_source.data.t.length);
-    }
-    for (const c of (v.child_views || [])) walk(c);
-  }
-  for (const v of Object.values(Bokeh.index)) walk(v);
-  return found;
-}
+CHART_LENGTHS = f"""
+() => {{
+  {FIGURE}
+  const v = figure("totals over time");
+  return v ? v.model.renderers.map((r) => r.data_source.data.t.length) : null;
+}}
 """
 
 
