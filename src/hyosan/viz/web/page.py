@@ -18,7 +18,6 @@ text); a fault of ours shows one line and is logged, and the server goes on.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -37,7 +36,8 @@ from hyosan.viz.web.session import Session
 __all__ = ["FRAME_MS", "LivePage"]
 
 FRAME_MS = 15
-"""How often the page looks for a new frame: at most 25 frames a second."""
+"""How often the page looks for a frame that is due (frames also go as soon as the browser
+confirms one: :meth:`LivePage.acked`)."""
 RESEND_S = 2.0
 """Frames the browser has not confirmed by then are taken as lost and the next one sent."""
 CHART_S = 0.25
@@ -230,7 +230,3 @@ class LivePage:
         """The browser drew frame ``number``: the next frame goes now, if there is one."""
         self._acked = number
         self._tick()
-
-    @staticmethod
-    def finite(speed: float) -> bool:
-        return not math.isinf(speed)
