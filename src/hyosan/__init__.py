@@ -9,7 +9,8 @@ The public API, loaded lazily so that ``import hyosan`` stays light:
 - :class:`Model`, :class:`Reaction`, :class:`Parameter` define models;
 - :class:`Intervention` (a trigger, :class:`At` or :class:`When`, and
   actions such as :class:`SetParameters` and :class:`Remove`) changes a run;
-- :func:`set_key` changes a scenario by a dotted key, checked.
+- :func:`set_key` changes a scenario by a dotted key, checked;
+- :func:`fit` finds the values of keys that explain observed counts.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _EXPORTS = {
     "Scenario": "hyosan.scenario",
     "TimeGrid": "hyosan.scenario",
     "simulate": "hyosan.ensemble",
+    "fit": "hyosan.ensemble.fitting",
     "Result": "hyosan.results",
     "Model": "hyosan.model",
     "Reaction": "hyosan.model",
@@ -60,6 +62,7 @@ __all__ = [
     "When",
     "__version__",
     "builtin_model",
+    "fit",
     "load_scenario",
     "set_key",
     "set_keys",
@@ -68,6 +71,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from hyosan.ensemble import simulate
+    from hyosan.ensemble.fitting import fit
     from hyosan.errors import HyosanError, InputError
     from hyosan.interventions import (
         At,

@@ -34,6 +34,7 @@ import typer
 from hyosan.cli import commands
 from hyosan.cli.export import export
 from hyosan.cli.export_model import export_model
+from hyosan.cli.fit import fit
 from hyosan.cli.serve import serve
 from hyosan.cli.shared import Interrupted
 from hyosan.cli.sweep import sweep
@@ -53,6 +54,7 @@ app.command()(commands.run)
 app.command()(commands.validate)
 app.command()(commands.plot)
 app.command("sweep")(sweep)
+app.command()(fit)
 app.command("export-model")(export_model)
 app.command()(export)
 app.command()(view)

@@ -109,6 +109,12 @@ def parse_max_events(text: str | None) -> int | None:
     return int(value)
 
 
+def parse_count(text: str | None, option: str, *, least: int, most: int) -> int | None:
+    """``--generations 8``: a whole number from ``least`` to ``most``, or None when absent."""
+    allowed = f"a whole number from {least:,} to {most:,}"
+    return _parse_int(text, option, "out of range", allowed, low=least, high=most)
+
+
 def _parse_int(
     text: str | None, option: str, problem: str, allowed: str, *, low: int, high: int | None = None
 ) -> int | None:

@@ -9,6 +9,7 @@ worlds, maps and lattices ship inside hyosan and are written by name.
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,7 @@ def setup_from_spec(
 
 def setup_to_dict(setup: WorldSetup) -> dict[str, Any]:
     """The ``[world]`` table that :func:`setup_from_spec` reads back."""
-    out: dict[str, Any] = dict(setup.ref)
+    out: dict[str, Any] = copy.deepcopy(dict(setup.ref))  # edits must not reach the scenario
     if setup.movement:
         out["movement"] = {c: float(v) for c, v in setup.movement.items()}
     if setup.coupling:

@@ -188,3 +188,19 @@ def test_set_names_errors_are_placed_in_the_source_under_the_name() -> None:
     with pytest.raises(InputError) as err:
         set_names(SIR, {"beta": -1})
     assert (err.value.key, err.value.source) == ("beta", "--set")
+
+
+def test_an_edited_lattice_leaves_the_scenario_it_came_from_alone() -> None:
+    """Setting ``world.lattice.rows`` on a copy does not reach the original's table
+    (its world's reference was copied one level deep: the original then wrote back rows = 5)."""
+    from hyosan.scenario import load_scenario_text
+    from hyosan.scenario.dump import scenario_to_dict
+
+    text = (
+        'model = "sir"\n[time]\nend = 10\n[world]\nlattice = { rows = 3, cols = 3, people = 10 }\n'
+    )
+    base = load_scenario_text(text)
+    edited = set_key(base, "world.lattice.rows", 5)
+    assert scenario_to_dict(edited)["world"]["lattice"]["rows"] == 5
+    assert scenario_to_dict(base)["world"]["lattice"]["rows"] == 3
+    assert base.world is not None and base.world.world.n_patches == 9
