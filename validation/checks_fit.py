@@ -88,12 +88,58 @@ def _fit_many(tasks: list[tuple[str, int, float | None, str]]) -> list[dict[str,
         return list(pool.map(_fit_one, tasks, chunksize=4))
 
 
+ABC_CASE: dict[str, Any] = {
+    "scenario": "sir",
+    "keys": [("initial.S", 990), ("initial.I", 10)],
+    "truth": {"beta": 0.3, "gamma": 0.1},
+    "ranges": {"beta": (0.05, 1.0), "gamma": (0.02, 0.5)},
+    "times": np.linspace(10.0, 120.0, 12),
+    "columns": ("I",),
+    "population": 200,
+    "generations": 8,
+}
+
+
+def abc_scenario() -> hyosan.Scenario:
+    """sir with 1,000 people, 10 of them infected: small enough for many exact runs."""
+    return hyosan.set_keys(hyosan.load_scenario(ABC_CASE["scenario"]), ABC_CASE["keys"])
+
+
+def abc_data(i: int) -> pd.DataFrame:
+    """One ssa run of :func:`abc_scenario` at the truth (seed ``[2018, i]``), observed
+    without noise at the case's times."""
+    sc, case = abc_scenario(), ABC_CASE
+    comps = sc.model.compartments
+    members = tuple((comps.index(c),) for c in case["columns"])
+    times = case["times"]
+    blank = Observed("x", times, case["columns"], members, np.zeros((len(times), 1)), "")
+    ranges = [FitRange(f"parameters.{k}", *case["ranges"][k]) for k in case["truth"]]
+    counts = Predictor(sc, ranges, blank, "ssa").counts(
+        list(case["truth"].values()), np.random.SeedSequence([2018, i])
+    )
+    frame = pd.DataFrame(counts, columns=list(case["columns"]))
+    frame.insert(0, "time", times)
+    return frame
+
+
+def _abc_one(i: int) -> dict[str, tuple[float, float, float]]:
+    case = ABC_CASE
+    found = hyosan.fit(
+        abc_scenario(), abc_data(i), case["ranges"], method="abc", engine="ssa",
+        runs=case["population"], generations=case["generations"], seed=i,
+    )  # fmt: skip
+    out = {k.range.name: (k.estimate, k.low, k.high) for k in found.keys}
+    out["epsilon"] = (found.settings["epsilon"], 0.0, 0.0)
+    return out
+
+
 def checks(outdir: Path, quick: bool) -> Iterator[Check]:
     """The fitting checks; ``quick`` fits fewer data sets."""
     yield _recovery(outdir)
     yield _coverage(outdir, "poisson", None, 40 if quick else 200)
     yield _coverage(outdir, "negbin", 20.0, 20 if quick else 100)
     yield _identifiability()
+    yield _abc_coverage(outdir, 20 if quick else 100)
 
 
 def _recovery(outdir: Path) -> Check:
@@ -243,4 +289,45 @@ def _identifiability() -> Check:
         source=SOURCE,
         body=body,
         passed=bool(ok),
+    )
+
+
+def _abc_coverage(outdir: Path, n: int) -> Check:
+    case = ABC_CASE
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(_abc_one, range(n)))
+    se = math.sqrt(0.95 * 0.05 / n)
+    rows, ok = [], True
+    for key, truth in case["truth"].items():
+        covered = sum(r[key][1] <= truth <= r[key][2] for r in results)
+        share = covered / n
+        good = abs(share - 0.95) <= COVER_SE * se
+        ok &= good
+        verdict = "yes" if good else "NO"
+        rows.append(f"| {key} | {covered} / {n} | {share:.3f} | {se:.3f} | {verdict} |")
+    eps = np.array([r["epsilon"][0] for r in results])
+    figure = "fit_coverage_abc.png"
+    _coverage_figure(outdir / figure, results, case["truth"], "abc")
+    body = "\n".join(
+        [
+            f"{n} data sets: one exact (ssa) run each of sir with 1,000 people (10 "
+            "infected) at beta = 0.3, gamma = 0.1, I seen at 12 times from day 10 to 120, "
+            f"each fitted with `--method abc --engine ssa --runs {case['population']} "
+            f"--generations {case['generations']}` (seeds 0 to {n - 1}); uniform priors "
+            "beta in 0.05:1, gamma in 0.02:0.5. The share of 95% posterior intervals "
+            f"holding the truth must be within {COVER_SE:g} binomial standard errors of "
+            f"0.95. The final epsilon (the adaptive distance) ran from {eps.min():.3g} to "
+            f"{eps.max():.3g}, median {np.median(eps):.3g}.",
+            "",
+            "| key | covered | share | SE | pass |",
+            "| --- | ---: | ---: | ---: | --- |",
+            *rows,
+        ]
+    )
+    return Check(
+        title=f"ABC: 95% posterior intervals cover the truth in 95% of {n} data sets",
+        source=SOURCE,
+        body=body,
+        passed=bool(ok),
+        figures=(figure,),
     )
