@@ -31,6 +31,7 @@ MODULES = (
     "checks_engines",
     "checks_gillespy2",
     "checks_space",
+    "checks_fit",
 )
 
 
