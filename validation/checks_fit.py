@@ -29,6 +29,10 @@ SOURCE = (
     "Sisson, Fan & Beaumont, Handbook of ABC (2018), Ch. 4 and 8 (ABC-SMC, calibration)"
 )
 Z_LIMIT = 4.0
+SEED_BASE = {"poisson": 1009, "negbin": 2027}
+"""The data sets' seeds: ``[base, i]``. The negative binomial's were new (2027, not
+1009) after its threshold was corrected, so that the check is not of the data sets
+that found the fault."""
 COVER_SE = 3.0
 
 CASES: dict[str, dict[str, Any]] = {
@@ -75,10 +79,10 @@ def synthetic(name: str, case: dict[str, Any], rng: np.random.Generator,
 
 
 def _fit_one(task: tuple[str, int, float | None, str]) -> dict[str, tuple[float, float, float]]:
-    """One synthetic data set (seed ``i``) fitted: each key's estimate and interval."""
+    """One synthetic data set (seed ``[base, i]``) fitted: each key's estimate and interval."""
     name, i, k, noise = task
     case = CASES[name]
-    data = synthetic(name, case, np.random.default_rng([1009, i]), k)
+    data = synthetic(name, case, np.random.default_rng([SEED_BASE[noise], i]), k)
     found = hyosan.fit(hyosan.load_scenario(name), data, case["ranges"], noise=noise, seed=i)
     return {key.range.name: (key.estimate, key.low, key.high) for key in found.keys}
 
@@ -221,7 +225,8 @@ def _coverage(outdir: Path, noise: str, k: float | None, n: int) -> Check:
     body = "\n".join(
         [
             f"{n} data sets: sir's ODE at beta = 0.3, gamma = 0.1, I observed at 15 times "
-            f"with {how} noise, each fitted with `--noise {noise}` (seeds 0 to {n - 1}). "
+            f"with {how} noise (data seeds [{SEED_BASE[noise]}, i] for i from 0 to {n - 1}), "
+            f"each fitted with `--noise {noise}`. "
             f"The share of 95% profile-likelihood intervals holding the truth must be within "
             f"{COVER_SE:g} binomial standard errors of 0.95.",
             "",

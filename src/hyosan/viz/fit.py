@@ -145,7 +145,10 @@ def _draw_interval(ax: Axes, k: KeyFit) -> None:
 def _key_axis(ax: Axes, k: KeyFit, log: bool) -> None:
     """A key's panel: titled by its name, x limits its range (log scaled if ``log``)."""
     if log:
+        from matplotlib.ticker import NullFormatter
+
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # "2x10^-2 3x10^-2 ..." overlap
     ax.set_xlim(k.range.low, k.range.high)
     ax.set_title(k.range.name)
     ax.set_xlabel(k.range.key)
