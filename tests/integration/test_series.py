@@ -30,9 +30,10 @@ def _short(name: str, end: float):
 def test_the_seasons_load_with_their_world_characters_and_milestones(name: str) -> None:
     """Each season loads on its world with characters and milestones, its initial counts are
     the world's people (season1: the city, the bitten student, the soldiers; season2: three
-    hybrids, with a sweep)."""
+    hybrids, Nam-ra the helped one, the seven survivors of season 1, with a sweep)."""
     sc = load_scenario(name)
-    assert sc.model.name == "aouad-army" and sc.world is not None
+    model = {"season1": "aouad-army", "season2": "aouad-camp"}[name]
+    assert sc.model.name == model and sc.world is not None
     assert sc.characters and sc.milestones
     assert {"S", "H", "A"} <= set(sc.model.surviving)
     people = sum(sc.initial.values())
@@ -46,7 +47,16 @@ def test_the_seasons_load_with_their_world_characters_and_milestones(name: str) 
             "Choi Nam-ra",
         ]
     else:
-        assert sc.initial["H"] == 3 and sc.sweep is not None
+        assert sc.initial["H"] == 2 and sc.initial["Hc"] == 1 and sc.sweep is not None
+        assert [(c.name, c.compartment or "S") for c in sc.characters] == [
+            ("Lee Su-hyeok", "S"),
+            ("Nam On-jo", "S"),
+            ("Yoon Hyo-ryeong", "S"),
+            ("Jang Ha-ri", "S"),
+            ("Yang Dae-su", "S"),
+            ("Seo Mi-jin", "S"),
+            ("Choi Nam-ra", "Hc"),
+        ]
 
 
 @pytest.mark.parametrize("name", ["season1", "season2"])
@@ -96,3 +106,23 @@ def test_season1_characters_survival_converges_with_its_standard_error() -> None
         pooled = (p + q) / 2
         se = np.sqrt(2 * pooled * (1 - pooled) / 24)
         assert abs(p - q) <= 4 * se + 1e-12
+
+
+def test_season2_tells_the_seven_survivors_and_whether_the_hybrids_survived() -> None:
+    """Two days of season 2, three runs: the story names all seven survivors of season 1
+    in the survival table, gives the chance of each moment (a second outbreak, a hybrid
+    found out or killed) and whether the hybrids survived, each with a standard error."""
+    from hyosan import set_keys
+
+    sc = set_keys(load_scenario("season2"), [("time.end", 48.0), ("runs", 3)])
+    r = simulate(sc, seed=5)
+    text = story(r, sc)
+    table = text.split("Survival over 3 runs")[1]
+    for c in sc.characters:
+        assert f"| {c.name} | " in table
+    chances = text.split("## How often, over 3 runs")[1].split("##")[0]
+    for moment in ("A second outbreak", "A hybrid was found out", "A hybrid was killed"):
+        assert f"| {moment}: " in chances or f"| {moment} | " in chances
+    hybrids = text.split("## The hybrids")[1].split("##")[0]
+    assert "3 hybrids at the start" in hybrids
+    assert "every hybrid survived in " in hybrids and " ± " in hybrids

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from hyosan.engines import get_engine, run_path
 from hyosan.model import BUILTIN_MODELS, builtin_model
+from hyosan.model.core import probabilities
 
 TIMES = np.linspace(0.0, 5.0, 11)
 
@@ -17,8 +18,9 @@ def cases(draw: st.DrawFn) -> tuple:
     name = draw(st.sampled_from(sorted(BUILTIN_MODELS)))
     model = builtin_model(name)
     params = {}
+    unit_range = probabilities(model)  # used as 1 - p: p_hybrid, aouad-camp's control
     for p in model.parameters:
-        if p.name.startswith("p_"):
+        if p.name in unit_range:
             params[p.name] = draw(st.floats(0.0, 1.0))
         elif name.startswith("munz") and p.name in ("beta", "alpha"):
             params[p.name] = draw(st.floats(0.0, 0.01))  # mass action: per pair of people

@@ -29,6 +29,7 @@ from hyosan.cli.shared import (
 if TYPE_CHECKING:
     from hyosan.io.parts import Parts
     from hyosan.results import Result
+    from hyosan.results.fates import HybridFates
     from hyosan.scenario import Scenario
 
 __all__ = ["list_", "plot", "run", "validate"]
@@ -113,6 +114,7 @@ def run(
         for note in notes:
             err.print(note)
         _print_summary(summary)
+        _print_fates(result, sc)
         _print_characters(result)
         if out_dir is not None:
             _write(result, sc, out_dir, parts)
@@ -178,6 +180,43 @@ def _print_characters(result: Result) -> None:
         shares = [f"{getattr(row, c):.2f}" for c in ends]
         table.add_row(str(row.character), f"{row.survived:.2f} ± {row.se:.2f}", *shares)
     out.print(table)
+
+
+def _print_fates(result: Result, sc: Scenario) -> None:
+    """How often each moment came and whether the hybrids survived, ± one standard error."""
+    from hyosan.results.fates import hybrid_fates, moment_chances
+
+    fates = hybrid_fates(result, sc.model.hybrids, sc.model.surviving)
+    if result.engine == "ode" or result.runs == 1:  # no chances across runs
+        if fates is not None:
+            out.print(_hybrids_line(fates))
+        return
+    rows = [(text, str(n), chance.text()) for text, n, chance in moment_chances(result)]
+    if fates is not None:
+        every, share = fates.over_runs()
+        rows += [
+            ("every hybrid survived", str(round(every.value * result.runs)), every.text()),
+            ("share of the hybrids alive at the end (mean)", "", share.text()),
+        ]
+    if not rows:
+        return
+    table = Table(title=f"over {result.runs} runs: chances, ± one standard error")
+    table.add_column("moment")
+    table.add_column("runs", justify="right")
+    table.add_column("chance", justify="right")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def _hybrids_line(fates: HybridFates) -> str:
+    """The hybrids of one run, or under the ODE their expected share alive."""
+    if not fates.stochastic:
+        return f"hybrids: expected share alive at the end {fates.over_runs()[1].value:.2f}"
+    return (
+        f"hybrids: {fates.start[0]:g} at the start, {fates.alive[0]:g} alive at the end, "
+        f"{fates.killed[0]:g} killed"
+    )
 
 
 def _gib(n_bytes: float) -> str:

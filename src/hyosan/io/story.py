@@ -6,9 +6,13 @@ scenario's ``[[milestones]]`` held, and the first zombie), the
 interventions as they fired (a strike's toll by compartment), the peak of the
 zombies, the people in each camp at the end, the named characters' fates,
 and the end. Across an ensemble it adds, for each milestone and intervention,
-in how many runs it happened and the median and range of its time, and each
-character's survival probability with its standard error. Every number is
-read from the result; times are on the output grid.
+in how many runs it happened and the median and range of its time, each
+recorded moment's chance with its standard error, and each character's
+survival probability with its standard error. Where the model names its
+hybrids (``aouad-camp``), it tells whether they survived: in the told run,
+and over runs the chance that all of them did and the mean share alive at
+the end (:mod:`hyosan.results.fates`). Every number is read from the
+result; times are on the output grid.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import numpy as np
 
 from hyosan._typing import FloatArray
 from hyosan.interventions import Condition, Op
+from hyosan.io.words import cap, compartment_word, count, people, when, word
+from hyosan.results.fates import hybrid_fates, moment_chances
 from hyosan.results.tracks import has_characters, has_firings, has_milestones, survival
 
 if TYPE_CHECKING:
@@ -27,43 +33,6 @@ if TYPE_CHECKING:
     from hyosan.space import World
 
 __all__ = ["compartment_word", "milestone_times", "story", "typical_run"]
-
-_AOUAD = {
-    "S": ("human", "humans"),
-    "E": ("bitten", "bitten"),
-    "Ez": ("bitten by a hybrid", "bitten by hybrids"),
-    "Z": ("zombie", "zombies"),
-    "H": ("hybrid", "hybrids"),
-    "D": ("dead", "dead"),
-    "A": ("soldier", "soldiers"),
-}
-_WORDS = {"aouad": _AOUAD, "aouad-army": _AOUAD}
-
-
-def _word(model: str, compartment: str, count: float = 1.0) -> str:
-    forms = _WORDS.get(model, {}).get(compartment, (compartment, compartment))
-    return forms[0] if count == 1 else forms[1]
-
-
-def compartment_word(model: str, compartment: str) -> str:
-    """The word for one of ``compartment`` in ``model`` (``"zombie"``), else its name."""
-    return _word(model, compartment)
-
-
-def _people(values: FloatArray, comps: tuple[str, ...], model: str) -> str:
-    """``"999 humans, 1 bitten"``: the nonzero counts, in words."""
-    return ", ".join(
-        f"{_n(values[j])} {_word(model, c, values[j])}" for j, c in enumerate(comps) if values[j]
-    )
-
-
-def _n(x: float) -> str:
-    """A count in words' company: whole numbers with thousands separators."""
-    return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
-
-
-def _when(t: float, unit: str) -> str:
-    return f"{unit} {t:.1f}" if unit else f"t = {t:.1f}"
 
 
 def _sums(result: Result, condition: Condition, world: World | None) -> FloatArray:
@@ -94,8 +63,8 @@ def _across(times: FloatArray, unit: str) -> str:
         return f" (in none of the {n} runs)"
     lo, med, hi = np.min(done), np.median(done), np.max(done)
     return (
-        f" (in {len(done)} of {n} runs; median {_when(med, unit)}, "
-        f"from {_when(lo, unit)} to {_when(hi, unit)})"
+        f" (in {len(done)} of {n} runs; median {when(med, unit)}, "
+        f"from {when(lo, unit)} to {when(hi, unit)})"
     )
 
 
@@ -104,8 +73,8 @@ def _toll(change: FloatArray, comps: tuple[str, ...], model: str) -> str:
     if "D" not in comps or change[comps.index("D")] <= 0:
         return ""
     lost = [(c, -change[j]) for j, c in enumerate(comps) if change[j] < 0]
-    parts = ", ".join(f"{_n(v)} {_word(model, c, v)}" for c, v in lost)
-    return f" It killed {_n(change[comps.index('D')])}: {parts}."
+    parts = ", ".join(f"{count(v)} {word(model, c, v)}" for c, v in lost)
+    return f" It killed {count(change[comps.index('D')])}: {parts}."
 
 
 def _moments(
@@ -116,16 +85,12 @@ def _moments(
         ds = result.dataset
         names = [str(n) for n in ds["milestone"].values]
         times = ds["milestone_time"].values
-        return [(_cap(n), times[:, i]) for i, n in enumerate(names)]
+        return [(cap(n), times[:, i]) for i, n in enumerate(names)]
     checks: list[tuple[str, Condition]] = []
     if scenario.model.zombies:
         checks.append(("the first zombie", Condition(scenario.model.zombies, Op.GE, 1.0)))
     checks += [(m.text, m.when) for m in scenario.milestones]
-    return [(_cap(text), milestone_times(result, cond, world)) for text, cond in checks]
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:].rstrip(".")
+    return [(cap(text), milestone_times(result, cond, world)) for text, cond in checks]
 
 
 def typical_run(result: Result) -> int:
@@ -142,9 +107,73 @@ def story(result: Result, scenario: Scenario) -> str:
     r = typical_run(result)
     lines = [*_opening(result, scenario, r), *_timeline(result, scenario, r)]
     lines += _camps(result, model, r)
+    lines += _chances(result)
+    lines += _hybrids(result, scenario, r)
     if has_characters(result):
         lines += _characters(result, model, r)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _rule_of_three(runs: int) -> str:
+    return (
+        f"A share of 0 or 1 has a standard error of 0; over {runs} runs the chance of the "
+        f"other outcome is below {min(1.0, 3 / runs):.2g} (95%, the rule of three)."
+    )
+
+
+def _chances(result: Result) -> list[str]:
+    """How often each recorded moment came over the runs, with its standard error."""
+    rows = moment_chances(result)
+    if result.runs < 2 or result.engine == "ode" or not rows:
+        return []
+    out = [
+        f"## How often, over {result.runs} runs",
+        "",
+        "The chance of each moment (the share of runs it came in), ± one standard error:",
+        "",
+        "| moment | runs | chance |",
+        "| --- | ---: | ---: |",
+    ]
+    out += [f"| {cap(text)} | {n} | {c.text()} |" for text, n, c in rows]
+    if any(n in (0, result.runs) for _, n, _ in rows):
+        out += ["", _rule_of_three(result.runs)]
+    return [*out, ""]
+
+
+def _hybrids(result: Result, scenario: Scenario, r: int) -> list[str]:
+    """Whether the hybrids survived: in run ``r``, then over all runs."""
+    model = scenario.model
+    fates = hybrid_fates(result, model.hybrids, model.surviving)
+    if fates is None:
+        return []
+    out = ["## The hybrids", ""]
+    every, share = fates.over_runs()
+    if result.engine == "ode":
+        return [
+            *out,
+            f"- **Expected (ODE):** {share.value:.2f} of the hybrids alive at the end.",
+            "",
+        ]
+    alive = tuple(c for c in model.hybrids if c in model.surviving)
+    end = result.counts[r, -1, [result.compartments.index(c) for c in alive]]
+    who = people(end, alive, model.name)
+    start = fates.start[r]
+    out.append(
+        f"- **Run {r + 1}:** {count(start)} hybrid{'' if start == 1 else 's'} at the start; "
+        f"at the end {count(fates.alive[r])} alive{f' ({who})' if who else ''}, "
+        f"{count(fates.killed[r])} killed."
+    )
+    if result.runs > 1:
+        n, runs = round(every.value * result.runs), result.runs
+        bound = ""
+        if n in (0, runs):  # a share of 0 or 1 has a standard error of 0
+            bound = f"; the other outcome's chance is still up to {min(1.0, 3 / runs):.2g}"
+        out.append(
+            f"- **Over {runs} runs** (± one standard error): every hybrid survived in {n} of "
+            f"{runs} runs ({every.text()}{bound}); the share of a run's hybrids alive at the "
+            f"end (those at the start and any newly turned) averages {share.text()}."
+        )
+    return [*out, ""]
 
 
 def _opening(result: Result, scenario: Scenario, r: int) -> list[str]:
@@ -161,7 +190,7 @@ def _opening(result: Result, scenario: Scenario, r: int) -> list[str]:
     return [
         *lines,
         f"{result.runs} run{'s' if result.runs > 1 else ''} with the {result.engine} engine "
-        f"(seed {result.seed}), to {_when(result.times[-1], result.time_unit)}. {follow}"
+        f"(seed {result.seed}), to {when(result.times[-1], result.time_unit)}. {follow}"
         "Interventions and milestones are timed at the event that set them off; "
         "counts are read on the output grid.",
         "",
@@ -175,9 +204,7 @@ def _timeline(result: Result, scenario: Scenario, r: int) -> list[str]:
     unit, model, comps = result.time_unit, scenario.model.name, result.compartments
     world = scenario.world.world if scenario.world is not None else None
     counts, times = result.counts[r], result.times
-    events: list[tuple[float, str]] = [
-        (times[0], f"The start: {_people(counts[0], comps, model)}.")
-    ]
+    events: list[tuple[float, str]] = [(times[0], f"The start: {people(counts[0], comps, model)}.")]
     missed: list[str] = []
     moments = [(text, "", first) for text, first in _moments(result, scenario, world)]
     for text, toll, first in [*moments, *_firings(result, model, r)]:
@@ -189,11 +216,11 @@ def _timeline(result: Result, scenario: Scenario, r: int) -> list[str]:
         z = counts[:, [comps.index(c) for c in scenario.model.zombies]].sum(axis=1)
         if z.max() > 1:
             i = int(z.argmax())
-            events.append((times[i], f"The zombies at their peak: {_n(z[i])}."))
+            events.append((times[i], f"The zombies at their peak: {count(z[i])}."))
     events.sort(key=lambda e: e[0])
-    lines = [f"- **{_when(t, unit)}.** {text}" for t, text in events]
-    end = _people(counts[-1], comps, model)
-    lines += [f"- **{_when(times[-1], unit)}, the end.** {end}.", ""]
+    lines = [f"- **{when(t, unit)}.** {text}" for t, text in events]
+    end = people(counts[-1], comps, model)
+    lines += [f"- **{when(times[-1], unit)}, the end.** {end}.", ""]
     if missed:
         lines += [*(f"- {m}" for m in missed), ""]
     return lines
@@ -206,7 +233,7 @@ def _firings(result: Result, model: str, r: int) -> list[tuple[str, str, FloatAr
     ds = result.dataset
     fired, change = ds["fired"].values, ds["change"].values
     return [
-        (_cap(str(name)), _toll(change[r, i], result.compartments, model), fired[:, i])
+        (cap(str(name)), _toll(change[r, i], result.compartments, model), fired[:, i])
         for i, name in enumerate(ds["intervention"].values)
     ]
 
@@ -225,14 +252,14 @@ def _camps(result: Result, model: str, r: int) -> list[str]:
     for p in camps:
         label = str(result.dataset["patch_label"].values[p])
         there = fields[r, -1, :, p]
-        who = _people(there, comps, model)
-        line = f"- {label}: {_n(there.sum())} people at the end of run {r + 1}"
+        who = people(there, comps, model)
+        line = f"- {label}: {count(there.sum())} people at the end of run {r + 1}"
         line += f" ({who})" if who else ""
         if result.runs > 1:
             all_runs = fields[:, -1, :, p].sum(axis=1)
             line += (
-                f"; over all runs, median {_n(float(np.median(all_runs)))} "
-                f"(from {_n(all_runs.min())} to {_n(all_runs.max())})"
+                f"; over all runs, median {count(float(np.median(all_runs)))} "
+                f"(from {count(all_runs.min())} to {count(all_runs.max())})"
             )
         out.append(line + ".")
     return [*out, ""]
@@ -259,19 +286,19 @@ def _fate(result: Result, model: str, r: int, k: int) -> str:
     state = ds["character_state"].values[r, :, k, :].argmax(axis=1)
     where = ds["character_patch"].values[r, :, k]
     labels = [str(x) for x in ds["patch_label"].values] if result.in_space else []
-    steps = [_word(model, comps[state[0]])]
+    steps = [word(model, comps[state[0]])]
     if labels and where[0] >= 0:
         steps[0] += f" in {labels[where[0]]}"
     told = where[0]  # the patch last named
     for i in range(1, len(times)):
         if state[i] != state[i - 1]:
-            step = f"{_word(model, comps[state[i]])} by {_when(times[i], unit)}"
+            step = f"{word(model, comps[state[i]])} by {when(times[i], unit)}"
             if labels and where[i] >= 0:
                 step += f" ({labels[where[i]]})"
                 told = where[i]
             steps.append(step)
     if labels and where[-1] >= 0 and where[-1] != told:
-        steps.append(f"at the end {_word(model, comps[state[-1]])} in {labels[where[-1]]}")
+        steps.append(f"at the end {word(model, comps[state[-1]])} in {labels[where[-1]]}")
     return "; ".join(steps)
 
 
@@ -282,20 +309,15 @@ def _survival_table(result: Result, model: str) -> list[str]:
     kept = [c for c in str(result.dataset.attrs.get("survivors", "")).split(",") if c]
     runs = f"{result.runs} run{'s' if result.runs > 1 else ''}"
     out = [
-        f"Survival over {runs} (ending as {' or '.join(_word(model, c) for c in kept)}; "
+        f"Survival over {runs} (ending as {' or '.join(word(model, c) for c in kept)}; "
         "± one standard error), and how often each ends in each state:",
         "",
-        "| character | survived | " + " | ".join(_word(model, c) for c in comps) + " |",
+        "| character | survived | " + " | ".join(word(model, c) for c in comps) + " |",
         "| --- | --- | " + " | ".join("---" for _ in comps) + " |",
     ]
     for row in table.itertuples(index=False):
         shares = " | ".join(f"{getattr(row, c):.2f}" for c in comps)
         out.append(f"| {row.character} | {row.survived:.2f} ± {row.se:.2f} | {shares} |")
     if result.engine != "ode" and ((table["survived"] == 0) | (table["survived"] == 1)).any():
-        out += [
-            "",
-            f"A share of 0 or 1 has a standard error of 0; over {result.runs} runs the "
-            f"chance of the other outcome is below {min(1.0, 3 / result.runs):.2g} "
-            "(95%, the rule of three).",
-        ]
+        out += ["", _rule_of_three(result.runs)]
     return out

@@ -7,6 +7,14 @@
   checkpoints: armed and trained, they are never bitten and shoot zombies
   (``alpha_a`` per zombie per hour, times the soldiers' share of the people
   there); like everyone, they cannot tell a hybrid from a human.
+- ``aouad-camp``: ``aouad-army`` with the hybrids' side: ``Hc``, hybrids who
+  control their hunger with another hybrid's help (they lapse at
+  ``beta_h * (1 - control)``; a hybrid on its own is helped where a helped
+  hybrid shares its patch, at ``help``, and loses the help at ``relapse``),
+  ``Hf``, hybrids the soldiers have found out (at ``screen``) and hunt
+  (``alpha_f``), and ``Dh``, the hybrids killed. Its roles name the
+  hybrids (``H``, ``Hc``, ``Hf`` alive, ``Dh`` killed), so that summaries
+  can tell whether they survived.
 - ``munz-basic``, ``munz-latent``, ``munz-quarantine``, ``munz-cure``: the
   SZR, SIZR, SIZRQ and SIZR-with-cure models of Munz et al. (2009). Mass
   action; time in days; defaults are the paper's printed values, whose
@@ -99,6 +107,66 @@ def _aouad_army() -> Model:
         humans=("S", "A"),
         survivors=("S", "H", "A"),
         description="All of Us Are Dead with the army: soldiers A shoot zombies (hours).",
+    )
+
+
+def _aouad_camp() -> Model:
+    """``aouad-army`` with helped (``Hc``), found-out (``Hf``) and killed (``Dh``) hybrids.
+
+    A helped hybrid lapses at ``beta_h * (1 - control)``; a hybrid on its
+    own becomes helped where a helped hybrid shares its patch (``H + Hc ->
+    Hc + Hc``, frequency dependent, so only there), and is on its own again
+    at ``relapse``. Soldiers find out the hybrids they meet (``screen``,
+    times the soldiers' share of the people there) and hunt those they found
+    (``alpha_f``); humans fight the hybrids they do not know at ``alpha_h``.
+    Every hybrid killed goes to ``Dh``, not ``D``: a hybrid's death is then a
+    count of its own, exact (``Dh >= 1``: a hybrid was killed). Only a
+    strike, which sends everyone to ``D``, kills hybrids out of ``Dh``'s sight.
+    """
+    base = _aouad_army()
+    p = Parameter
+    kept = [r for r in base.reactions if r.name != "fight hybrid"]
+    return dataclasses.replace(
+        base,
+        name="aouad-camp",
+        compartments=(*base.compartments, "Hc", "Hf", "Dh"),
+        parameters=(
+            *base.parameters,
+            p("control", 0.75, "share of its lapses a hybrid avoids while helped", ""),
+            p(
+                "help",
+                15.0,
+                "hybrids helped per helped hybrid per hour among the people there",
+                "1/h",
+            ),
+            p("relapse", 0.001, "rate at which a helped hybrid is on its own again", "1/h"),
+            p("screen", 0.05, "hybrids found out per hybrid per hour among soldiers", "1/h"),
+            p("alpha_f", 5.0, "found-out hybrids killed per hybrid per hour among soldiers", "1/h"),
+        ),
+        reactions=(
+            *kept,
+            _R(
+                "S + Hc -> Ez + Hc",
+                "beta_h * (1 - control)",
+                law="frequency",
+                name="helped hybrid bite",
+            ),
+            _R("S + Hf -> Ez + Hf", "beta_h", law="frequency", name="found hybrid bite"),
+            _R("S + H -> S + Dh", "alpha_h", law="frequency", name="fight hybrid"),
+            _R("S + Hc -> S + Dh", "alpha_h", law="frequency", name="fight helped hybrid"),
+            _R("H + Hc -> Hc + Hc", "help", law="frequency", name="help"),
+            _R("Hc -> H", "relapse", name="relapse"),
+            _R("H + A -> Hf + A", "screen", law="frequency", name="screen"),
+            _R("Hc + A -> Hf + A", "screen", law="frequency", name="screen helped"),
+            _R("A + Hf -> A + Dh", "alpha_f", law="frequency", name="hunt"),
+        ),
+        population=(*base.population, "Hc", "Hf"),
+        survivors=("S", "H", "Hc", "Hf", "A"),
+        hybrids=("H", "Hc", "Hf", "Dh"),
+        description=(
+            "All of Us Are Dead in a camp: the army, hybrids who help each other control "
+            "their hunger, hybrids found out and hunted (hours)."
+        ),
     )
 
 
@@ -221,6 +289,7 @@ def _sir() -> Model:
 BUILTIN_MODELS: dict[str, Callable[[], Model]] = {
     "aouad": _aouad,
     "aouad-army": _aouad_army,
+    "aouad-camp": _aouad_camp,
     "munz-basic": lambda: _munz("munz-basic", latent=False, quarantine=False, cure=False),
     "munz-latent": lambda: _munz("munz-latent", latent=True, quarantine=False, cure=False),
     "munz-quarantine": lambda: _munz("munz-quarantine", latent=True, quarantine=True, cure=False),

@@ -17,7 +17,10 @@ from hyosan._checks import check_number
 from hyosan.errors import InputError, unknown
 from hyosan.model.rates import RateExpression, RateLaw
 
-__all__ = ["Model", "Parameter", "Reaction"]
+__all__ = ["ROLES", "Model", "Parameter", "Reaction"]
+
+ROLES = ("population", "humans", "zombies", "survivors", "hybrids")
+"""The model's lists of compartments that say what its compartments are."""
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _IDENT_WORDS = "letters, digits and _, not starting with a digit"
@@ -151,6 +154,11 @@ class Model:
     survivors
         Where a named character counts as having survived (default: ``humans``);
         in ``aouad`` humans and hybrids.
+    hybrids
+        Where the hybrids are, alive (those also in ``survivors``) or killed:
+        summaries tell from it whether the hybrids survived. Exact when the
+        model puts its killed hybrids in a compartment of their own (as
+        ``aouad-camp``'s ``Dh``); empty for a model without hybrids.
     time_unit
         The unit of time its rates are given in (``"day"``, ``"hour"``).
     description, references
@@ -165,6 +173,7 @@ class Model:
     humans: tuple[str, ...] = ()
     zombies: tuple[str, ...] = ()
     survivors: tuple[str, ...] = ()
+    hybrids: tuple[str, ...] = ()
     time_unit: str = "day"
     description: str = ""
     references: tuple[str, ...] = field(default=())
@@ -205,7 +214,7 @@ def _check_model(model: Model) -> None:
     names = model.parameter_names
     for i, r in enumerate(model.reactions):
         _check_reaction(r, f"reactions[{i}]", model.compartments, names, source)
-    for role in ("population", "humans", "zombies", "survivors"):
+    for role in ROLES:
         for c in getattr(model, role):
             if c not in model.compartments:
                 raise unknown("compartment", c, model.compartments, key=role, source=source)

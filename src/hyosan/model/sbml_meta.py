@@ -2,7 +2,7 @@
 
 SBML carries the dynamics; hyosan's model also has a name that need not be
 an SBML identifier, a time unit as a word, the roles of its compartments
-(``population``, ``humans``, ``zombies``, ``survivors``), a description,
+(``population``, ``humans``, ``zombies``, ``survivors``, ``hybrids``), a description,
 references, and each parameter's meaning and unit. libsbml writes numbers
 with 15 significant digits, so the annotation also keeps every parameter
 value and initial amount exactly (``repr``). It is one element in the
@@ -30,14 +30,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from hyosan.model.core import Model
+from hyosan.model.core import ROLES, Model
 
 __all__ = ["NS", "ROLES", "Meta", "exact", "free_name", "meta_xml", "read_meta", "xml_text"]
 
 NS = "urn:hyosan:sbml:1"
 """The namespace of hyosan's annotation."""
-
-ROLES = ("population", "humans", "zombies", "survivors")
 
 
 @dataclass(frozen=True, slots=True)

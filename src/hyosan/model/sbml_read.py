@@ -93,6 +93,7 @@ def model_from_document(doc: Any, *, source: str, name: str) -> tuple[Model, dic
             humans=meta.roles.get("humans", ()),
             zombies=meta.roles.get("zombies", ()),
             survivors=meta.roles.get("survivors", ()),
+            hybrids=meta.roles.get("hybrids", ()),
             time_unit=meta.time_unit or _time_unit(m),
             description=meta.description or "",
             references=meta.references,

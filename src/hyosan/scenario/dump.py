@@ -17,6 +17,7 @@ from typing import Any, SupportsIndex
 import tomli_w
 
 from hyosan.model import BUILTIN_MODELS, Model, Parameter, builtin_model
+from hyosan.model.core import ROLES
 from hyosan.scenario.core import Scenario
 from hyosan.scenario.world import setup_to_dict
 
@@ -81,7 +82,7 @@ def model_to_dict(model: Model) -> dict[str, Any]:
     if model.description:
         out["description"] = model.description
     out["compartments"] = list(model.compartments)
-    for role in ("population", "humans", "zombies", "survivors", "references"):
+    for role in (*ROLES, "references"):
         if getattr(model, role):
             out[role] = list(getattr(model, role))
     out["time_unit"] = model.time_unit

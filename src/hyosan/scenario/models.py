@@ -73,6 +73,7 @@ def model_from_dict(
             humans=tuple(spec.humans),
             zombies=tuple(spec.zombies),
             survivors=tuple(spec.survivors),
+            hybrids=tuple(spec.hybrids),
             time_unit=spec.time_unit,
             description=spec.description,
             references=tuple(spec.references),

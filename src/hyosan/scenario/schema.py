@@ -152,6 +152,7 @@ class ModelSpec(_Table):
     humans: list[str] = []
     zombies: list[str] = []
     survivors: list[str] = []
+    hybrids: list[str] = []
     time_unit: str = "day"
     references: list[str] = []
     parameters: dict[str, Annotated[ParameterSpec, BeforeValidator(_number_as_parameter)]] = {}

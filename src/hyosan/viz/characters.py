@@ -31,6 +31,9 @@ _COLOURS = {
     "H": "#8e44ad",
     "D": "#555555",
     "A": "#2e8b57",
+    "Hc": "#c39bd3",  # helped hybrids: a lighter purple
+    "Hf": "#4a235a",  # found-out hybrids: a darker one
+    "Dh": "#1c1c1c",  # killed hybrids: darker than the dead
 }
 
 

@@ -159,6 +159,42 @@ def test_a_billion_people_run_with_ode_and_tau(cli: Cli, tmp_path: Path, engine:
     assert last["R"] > 0.5e9
 
 
+HUNT = """model = "aouad-camp"
+engine = "ssa"
+runs = 4
+seed = 2
+[time]
+end = 5
+[parameters]
+screen = 50.0
+alpha_f = 50.0
+[initial]
+S = 50
+A = 20
+H = 2
+Hc = 1
+[[milestones]]
+text = "a hybrid was killed"
+when = "Dh >= 1"
+"""
+
+
+def test_run_prints_the_chances_and_whether_the_hybrids_survived(cli: Cli, tmp_path: Path) -> None:
+    """With soldiers who find out and kill every hybrid within minutes, `hyosan run` prints
+    over its 4 runs the milestone's chance (4 runs, 1.00 ± 0.00), every hybrid surviving in
+    0 runs (0.00 ± 0.00) and a mean share alive of 0.00 ± 0.00; with one run, that run's
+    hybrids: 3 at the start, 0 alive, 3 killed."""
+    path = write(tmp_path, HUNT, "hunt.toml")
+    assert cli("run", path) == 0, cli.err
+    rows = [" ".join(line.replace("│", " ").split()) for line in cli.out.splitlines()]
+    assert "over 4 runs: chances, ± one standard error" in rows
+    assert "a hybrid was killed 4 1.00 ± 0.00" in rows
+    assert "every hybrid survived 0 0.00 ± 0.00" in rows
+    assert "share of the hybrids alive at the end (mean) 0.00 ± 0.00" in rows
+    assert cli("run", path, "--runs", "1") == 0, cli.err
+    assert "hybrids: 3 at the start, 0 alive at the end, 3 killed" in cli.out
+
+
 def test_plot_writes_totals_png(cli: Cli, tmp_path: Path) -> None:
     """`hyosan plot DIR` on a folder written by `run --out` writes DIR/totals.png."""
     out = tmp_path / "out"

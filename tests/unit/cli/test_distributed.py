@@ -149,7 +149,9 @@ def _wait_for(path: Path, pattern: str, proc: subprocess.Popen[str], limit: floa
         time.sleep(0.05)
 
 
+# 10 days of season2: a 30-day run with its seven characters takes about 4 s
 SWEEP = ["sweep", "season2", "--vary", "parameters.beta_h=0.002,0.01,0.02", "--runs", "2"]
+SWEEP += ["--vary", "time.end=240"]
 
 
 def test_a_sweep_killed_with_sigkill_goes_on_with_resume(cli: Cli, tmp_path: Path) -> None:
@@ -184,7 +186,7 @@ def test_ctrl_c_on_two_workers_keeps_the_parts_and_resume_finishes(
     cli: Cli, tmp_path: Path
 ) -> None:
     out, whole = tmp_path / "out", tmp_path / "whole"
-    args = ["run", "season2", "--runs", "8", "--out"]
+    args = ["run", "season2", "--runs", "8", "--t-end", "240", "--out"]
     proc = subprocess.Popen(
         [*HYOSAN, *args, str(out), "--workers", "2"],  # no --seed: the resume finds it
         stdout=subprocess.PIPE,

@@ -24,6 +24,7 @@ CASES = {
     "munz-cure": ([500.0, 0.0, 1.0, 0.0], []),
     "aouad": ([995.0, 5.0, 0.0, 0.0, 0.0, 0.0], ["Z + H >= 30", "S < 900"]),
     "aouad-army": ([900.0, 5.0, 0.0, 0.0, 0.0, 0.0, 95.0], []),
+    "aouad-camp": ([900.0, 5.0, 0.0, 0.0, 2.0, 0.0, 95.0, 1.0, 1.0, 0.0], ["Dh >= 1"]),
 }
 
 
@@ -51,7 +52,7 @@ def _run(kernel, model: Model, x0: list[float], conds: list[str], seed: int, bud
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("budget", [10**9, 37])
 def test_generated_kernel_draws_the_generic_path(name: str, budget: int) -> None:
-    """For eight built-in models of few reactions, with and without stop conditions and with an
+    """For nine built-in models of few reactions, with and without stop conditions and with an
     event budget that cuts the run short, the generated kernel returns what the generic one
     returns and leaves the same counts and output, for three seeds."""
     model = builtin_model(name)

@@ -32,11 +32,20 @@ CASES = [
 ]
 
 
+def _scenario(name: str) -> hyosan.Scenario:
+    """A built-in scenario; season2 cut to its first 10 days (its seven characters make
+    a 30-day run take about 4 s: these tests are about where runs go, not how long)."""
+    scenario = hyosan.load_scenario(name)
+    if name == "season2":
+        scenario = hyosan.set_keys(scenario, [("time.end", 240.0), ("time.points", 81)])
+    return scenario
+
+
 @pytest.mark.parametrize("name, engine, runs", CASES, ids=[f"{n}-{e}" for n, e, _ in CASES])
 def test_a_cluster_gives_the_numbers_of_this_process(
     dask_client: Any, name: str, engine: str, runs: int
 ) -> None:
-    scenario = hyosan.load_scenario(name)
+    scenario = _scenario(name)
     here = hyosan.simulate(scenario, engine=engine, runs=runs, seed=11)
     there = hyosan.simulate(scenario, engine=engine, runs=runs, seed=11, client=dask_client)
     xr.testing.assert_identical(here.dataset, there.dataset)
@@ -98,7 +107,7 @@ def test_new_workers_load_the_kernels_from_the_cache(name: str, engine: str) -> 
     20 s and more each time.)"""
     from hyosan.ensemble.cluster import local_cluster
 
-    scenario = hyosan.load_scenario(name)
+    scenario = _scenario(name)
     hyosan.simulate(scenario, engine=engine, runs=1, seed=0)  # compiled or loaded here
     with local_cluster(2) as client:  # new worker processes
         client.run(_listen)
@@ -112,7 +121,7 @@ def test_a_worker_killed_mid_chunk_loses_nothing() -> None:
     worker, from the same seeds, and the result is the one of this process."""
     from hyosan.ensemble.cluster import local_cluster
 
-    scenario = hyosan.load_scenario("season2")
+    scenario = _scenario("season2")
     here = hyosan.simulate(scenario, runs=6, seed=5)
     started = threading.Event()
     with local_cluster(2) as client:

@@ -189,8 +189,92 @@ def test_under_the_ode_a_character_is_a_probability() -> None:
 
 @pytest.mark.parametrize(
     ("model", "compartment", "word"),
-    [("aouad", "Z", "zombie"), ("aouad-army", "A", "soldier"), ("sir", "I", "I")],
+    [
+        ("aouad", "Z", "zombie"),
+        ("aouad-army", "A", "soldier"),
+        ("aouad-camp", "Hc", "helped hybrid"),
+        ("aouad-camp", "Dh", "killed hybrid"),
+        ("sir", "I", "I"),
+    ],
 )
 def test_compartment_word(model: str, compartment: str, word: str) -> None:
     """compartment_word gives the model's word for one of a compartment, else its name."""
     assert compartment_word(model, compartment) == word
+
+
+CAMP = """
+name = "camp"
+model = "aouad-camp"
+[time]
+end = 1.0
+points = 2
+[initial]
+S = 10
+H = 2
+Hc = 1
+[[milestones]]
+text = "a hybrid was killed"
+when = "Dh >= 1"
+"""
+CAMP_COMPS = ("S", "E", "Ez", "Z", "H", "D", "A", "Hc", "Hf", "Dh")
+
+
+def _camp(killed: list[float], engine: str = "ssa") -> Result:
+    """Runs of 10 humans, 2 hybrids on their own and 1 helped; in run ``r`` ``killed[r]``
+    of the hybrids on their own are killed by t = 1 (the milestone is recorded then)."""
+    counts = np.zeros((len(killed), 2, len(CAMP_COMPS)))
+    counts[:, :, [0, 4, 7]] = [10.0, 2.0, 1.0]
+    for r, k in enumerate(killed):
+        counts[r, 1, [4, 9]] = [2.0 - k, k]
+    r = Result.from_arrays(
+        counts,
+        [0.0, 1.0],
+        CAMP_COMPS,
+        events=[0] * len(killed),
+        engine=engine,
+        seed=9,
+        scenario_name="camp",
+        model="aouad-camp",
+        humans=("S", "A"),
+        zombies=("Z",),
+        time_unit="hour",
+    )
+    times = [[1.0 if k else np.nan] for k in killed]
+    return with_milestones(r, ["a hybrid was killed"], times)
+
+
+def test_the_story_tells_whether_the_hybrids_survived_with_standard_errors() -> None:
+    """With aouad-camp's hybrids, one killed in the second of four runs (the told one): the
+    moments' chances with binomial errors, the told run's hybrids (3 at the start, 2 alive
+    in words, 1 killed) and over runs every hybrid surviving in 3 of 4 (0.75 ± 0.22) and a
+    mean share alive of 0.92 ± 0.08 (shares 1, 2/3, 1, 1)."""
+    text = story(_camp([0.0, 1.0, 0.0, 0.0]), load_scenario_text(CAMP))
+    assert "## How often, over 4 runs" in text
+    assert "| A hybrid was killed | 1 | 0.25 ± 0.22 |" in text
+    hybrids = text.split("## The hybrids")[1].strip().splitlines()
+    assert hybrids[0] == (
+        "- **Run 2:** 3 hybrids at the start; at the end 2 alive (1 hybrid, 1 helped hybrid), "
+        "1 killed."
+    )
+    assert hybrids[1] == (
+        "- **Over 4 runs** (± one standard error): every hybrid survived in 3 of 4 runs "
+        "(0.75 ± 0.22); the share of a run's hybrids alive at the end (those at the start "
+        "and any newly turned) averages 0.92 ± 0.08."
+    )
+
+
+def test_a_chance_of_one_gets_the_rule_of_three() -> None:
+    """When every hybrid survived in every run, the standard error of 0 comes with the
+    rule of three's bound on the other outcome (3 / 4 runs)."""
+    text = story(_camp([0.0] * 4), load_scenario_text(CAMP))
+    assert "in 4 of 4 runs (1.00 ± 0.00; the other outcome's chance is still up to 0.75)" in text
+
+
+def test_no_hybrids_section_without_hybrids_and_none_across_one_run() -> None:
+    """aouad names no hybrids: no hybrids section (and a result that records no moments has
+    no chances); one run: no chances across runs, and the hybrids of that run alone."""
+    text = story(_result([6.0, 2.0, 4.0]), _scenario())
+    assert "## The hybrids" not in text and "## How often" not in text
+    text = story(_camp([1.0]), load_scenario_text(CAMP))
+    assert "## How often" not in text and "**Over" not in text
+    assert "- **Run 1:** 3 hybrids at the start; at the end 2 alive" in text

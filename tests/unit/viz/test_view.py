@@ -17,7 +17,8 @@ from hyosan.cli.main import main
 from hyosan.errors import InputError
 from hyosan.io.output import PICTURES, load_result, pictures_in
 from hyosan.io.story import typical_run
-from hyosan.viz.web.colours import Roles, encode
+from hyosan.model import builtin_model
+from hyosan.viz.web.colours import DEAD, HYBRID, Roles, encode
 from hyosan.viz.web.view import write_view
 
 from ..cli.cli_runner import Cli
@@ -215,3 +216,17 @@ def test_the_page_links_no_file_of_panel(tmp_path: Path) -> None:
     assert main(["run", "sir", "--runs", "2", "--out", str(folder)]) == 0
     page = write_view(folder).read_text(encoding="utf-8")
     assert "static/extensions" not in page and not re.findall(r"<script[^>]*\bsrc=", page)
+
+
+def test_aouad_camps_hybrids_and_killed_hybrids_take_their_colours() -> None:
+    """With aouad-camp's roles the map counts H, Hc and Hf as hybrids and Dh with the dead:
+    a place with only a found-out hybrid is purple, one with only killed hybrids grey."""
+    m = builtin_model("aouad-camp")
+    roles = Roles.of(m.compartments, m.humans, m.zombies, m.survivors)
+    index = {c: i for i, c in enumerate(m.compartments)}
+    assert roles.hybrids == (index["H"], index["Hc"], index["Hf"])
+    assert roles.dead == (index["D"], index["Dh"])
+    X = np.zeros((2, len(m.compartments)))
+    X[0, index["Hf"]] = 1.0
+    X[1, index["Dh"]] = 2.0
+    assert list(encode(X, roles, 10.0)) == [HYBRID, DEAD]

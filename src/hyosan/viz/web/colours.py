@@ -76,13 +76,14 @@ class Roles:
         zombies: tuple[str, ...],
         survivors: tuple[str, ...] = (),
     ) -> Roles:
-        """Hybrids are the survivors that are not humans (``aouad``'s ``H``); the dead ``D``."""
+        """Hybrids are the survivors that are not humans (``aouad``'s ``H``, ``aouad-camp``'s
+        ``H``, ``Hc`` and ``Hf``); the dead ``D`` and the killed hybrids ``Dh``."""
         hybrids = tuple(c for c in survivors if c not in humans and c not in zombies)
 
         def idx(names: tuple[str, ...]) -> tuple[int, ...]:
             return tuple(compartments.index(c) for c in names if c in compartments)
 
-        return cls(idx(humans), idx(zombies), idx(hybrids), idx(("D",)))
+        return cls(idx(humans), idx(zombies), idx(hybrids), idx(("D", "Dh")))
 
 
 def encode(X: FloatArray, roles: Roles, scale: float) -> np.ndarray:
