@@ -76,13 +76,12 @@ def moment_chances(result: Result) -> list[tuple[str, int, Chance]]:
     """
     if not result.has("milestone_time"):
         return []
-    ds = result.dataset
-    times = np.asarray(ds["milestone_time"].values, dtype=np.float64)
+    times = np.asarray(result.values_of("milestone_time"), dtype=np.float64)
     came = (~np.isnan(times)).astype(np.float64)
     stochastic = result.engine != "ode"
     return [
         (str(name), int(came[:, i].sum()), _share(came[:, i], stochastic))
-        for i, name in enumerate(ds["milestone"].values)
+        for i, name in enumerate(result.values_of("milestone"))
     ]
 
 

@@ -134,6 +134,11 @@ class Result:
         attrs = self._parts.attrs if self._parts is not None else self.dataset.attrs
         return attrs.get(name, "")
 
+    def values_of(self, name: str) -> np.ndarray:
+        """The values of a variable or coordinate, without building the dataset (which
+        takes time, and imports Dask where it is installed)."""
+        return self._values(name)
+
     def _values(self, name: str) -> np.ndarray:
         if self._parts is not None:
             return self._parts.values(name)
