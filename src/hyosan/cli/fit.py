@@ -18,7 +18,7 @@ import typer
 from hyosan.cli.distributed import Spread
 from hyosan.cli.options import Scheduler, Workers, parse_count, prepare
 from hyosan.cli.shared import ScenarioArg, check_out, err, guarded, out_path, writing
-from hyosan.errors import unknown
+from hyosan.errors import InputError, unknown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -115,6 +115,13 @@ def fit(
     most = parse_count(generations, "--generations", least=1, most=100)
     sc = prepare(scenario, None, seed, None, None, [])
     spread = Spread.parse(workers, scheduler)
+    if method != "abc" and (spread.workers > 1 or spread.address is not None):
+        raise InputError(
+            "least squares solves the ODE in this process: it has no runs to spread",
+            source="--scheduler" if scheduler is not None else "--workers",
+            value=scheduler if scheduler is not None else workers,
+            allowed="--workers or --scheduler with --method abc",
+        )
     ranges = parse_fits(fit, sc)
     read_observed(data, sc, ranges)  # bad data: exit 2 before a cluster starts
     if out_dir is not None:

@@ -91,6 +91,7 @@ BAD_OPTIONS = [
     (["--fit", "beta=0.1:1", "--noise", "gauss"], ["--noise", "'gauss'", "poisson"]),
     (["--fit", "beta=0.1:1", "--runs", "3"], ["--runs", "3", "10"]),
     (["--fit", "beta=0.1:1", "--workers", "0"], ["--workers", "0"]),
+    (["--fit", "beta=0.1:1", "--workers", "2"], ["--workers", "'2'", "--method abc"]),
 ]
 
 
