@@ -114,6 +114,7 @@ def sweep(
                     sc,
                     axes,
                     outbreak=outbreak if outbreak is not None else table.outbreak,
+                    outcomes=table.outcomes,
                     common_random_numbers=(
                         common_random_numbers
                         if common_random_numbers is not None

@@ -24,8 +24,8 @@ from hyosan.results import Result
 __all__ = ["OUTCOME_HELP", "Outcome", "summarize_runs"]
 
 OUTCOME_HELP = (
-    '"P(outbreak)", "humans lost", "final X" or "peak X" (X: a compartment, '
-    '"A + B", "humans" or "zombies")'
+    '"P(outbreak)", "P(CONDITION)" (e.g. "P(Dh >= 1)"), "humans lost", "final X" or '
+    '"peak X" (X: a compartment, "A + B", "humans" or "zombies")'
 )
 
 
@@ -34,7 +34,8 @@ class Outcome:
     """One number per run, from the totals over time; build one with :meth:`parse`.
 
     ``kind`` is ``"outbreak"`` (1 if ``condition`` held at some output time,
-    t = 0 included, else 0; a peak between output times is not seen),
+    t = 0 included, else 0; a peak between output times is not seen: for
+    ``"P(outbreak)"`` and any ``"P(CONDITION)"``),
     ``"lost"`` (the total of ``compartments`` at the start minus at the end),
     ``"final"`` (the total at the end) or ``"peak"`` (its largest value).
     """
@@ -68,6 +69,12 @@ class Outcome:
             cond = Condition.parse(outbreak, key="sweep.outbreak")
             names = _known(cond.compartments, model, "sweep.outbreak")
             return cls(text, "p_outbreak", "outbreak", names, cond)
+        condition = re.fullmatch(r"P\((.+)\)", text.strip()) if isinstance(text, str) else None
+        if condition is not None:
+            cond = Condition.parse(condition[1], key=key)
+            names = _known(cond.compartments, model, key)
+            column = "p_" + re.sub(r"\W+", "_", condition[1]).strip("_")
+            return cls(text, column, "outbreak", names, cond)
         if text == "humans lost":
             if not model.humans:
                 raise InputError(
@@ -117,7 +124,7 @@ def summarize_runs(result: Result, outcomes: Sequence[Outcome]) -> dict[str, flo
     for o in outcomes:
         values = o.per_run(result)
         row[o.column], row[f"{o.column}_se"] = _mean_se(values, o.probability, exact)
-        if o.kind == "outbreak" and result.humans:
+        if o.column == "p_outbreak" and result.humans:
             hit = values > 0.5
             lost = Outcome("humans lost", "", "lost", result.humans).per_run(result)
             row["outbreaks"] = int(hit.sum())

@@ -34,7 +34,7 @@ from hyosan._typing import SeedLike
 from hyosan.ensemble.bar import showing
 from hyosan.ensemble.batch import Ensemble, Progress, run_ensembles
 from hyosan.ensemble.chunks import Paths
-from hyosan.ensemble.outcomes import Outcome, summarize_runs
+from hyosan.ensemble.outcomes import OUTCOME_HELP, Outcome, summarize_runs
 from hyosan.ensemble.runners import Runner, runner_for
 from hyosan.errors import InputError, unknown
 from hyosan.interventions import Condition
@@ -323,6 +323,7 @@ class SweepTable:
     outbreak: str | None = None
     runs: int | None = None
     common_random_numbers: bool = False
+    outcomes: tuple[str, ...] | None = None
 
 
 def sweep_from_table(table: Mapping[str, Any]) -> SweepTable:
@@ -332,6 +333,7 @@ def sweep_from_table(table: Mapping[str, Any]) -> SweepTable:
         outbreak = "Z >= 10"          # optional: what counts as an outbreak
         runs = 40                     # optional: runs per grid point (default: the scenario's)
         common_random_numbers = true  # optional: every point from the same seed
+        outcomes = ["P(outbreak)", "final H + Hc"]  # optional: what each point reports
         [[sweep.vary]]                # one or more axes
         key = "parameters.beta_h"     # a dotted key of the scenario's table
         values = [0.005, 0.01, 0.02]
@@ -342,7 +344,7 @@ def sweep_from_table(table: Mapping[str, Any]) -> SweepTable:
     """
     if not isinstance(table, Mapping):
         raise _bad("[sweep] must be a table", "sweep", table, "a [sweep] table")
-    _only(table, ("outbreak", "vary", "runs", "common_random_numbers"), "sweep")
+    _only(table, ("outbreak", "vary", "runs", "common_random_numbers", "outcomes"), "sweep")
     runs = table.get("runs")
     if runs is not None:
         check_whole(runs, key="sweep.runs", low=1, problem="runs per grid point is a whole number")
@@ -356,6 +358,12 @@ def sweep_from_table(table: Mapping[str, Any]) -> SweepTable:
         if not isinstance(outbreak, str):
             raise _bad("must be text", "sweep.outbreak", outbreak, 'a condition like "Z >= 10"')
         Condition.parse(outbreak, key="sweep.outbreak")
+    outcomes = table.get("outcomes")
+    if outcomes is not None:
+        outcomes = _need(table, "outcomes", list, "sweep", f"a list of {OUTCOME_HELP}")
+        for k, text in enumerate(outcomes):
+            if not isinstance(text, str):
+                raise _bad("must be text", f"sweep.outcomes[{k}]", text, OUTCOME_HELP)
     vary = _need(table, "vary", list, "sweep", "[[sweep.vary]] tables with key and values")
     axes = []
     for i, entry in enumerate(vary):
@@ -367,7 +375,7 @@ def sweep_from_table(table: Mapping[str, Any]) -> SweepTable:
         values = _need(entry, "values", list, at, "a list of values, e.g. [0.01, 0.02]")
         axes.append(Axis(key, tuple(values)))
     _check_axes(axes)
-    return SweepTable(tuple(axes), outbreak, runs, crn)
+    return SweepTable(tuple(axes), outbreak, runs, crn, tuple(outcomes) if outcomes else None)
 
 
 def _only(table: Mapping[str, Any], keys: tuple[str, ...], at: str) -> None:

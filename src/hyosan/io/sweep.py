@@ -81,9 +81,12 @@ def sweep_markdown(frame: pd.DataFrame, *, title: str | None = None) -> str:
     }
     lines.append("")
     for c in outcomes:
-        kind, _, what = sweep_label(frame, c).partition(" ")
+        label = sweep_label(frame, c)
+        kind, _, what = label.partition(" ")
         text = {"final": f"{what} at the end", "peak": f"most {what} at one output time"}
-        lines.append(f"- {sweep_label(frame, c)}: {notes.get(c) or text.get(kind) or c}")
+        if label.startswith("P(") and label.endswith(")"):
+            text[kind] = f"fraction of runs in which {label[2:-1]} held at some output time"
+        lines.append(f"- {label}: {notes.get(c) or text.get(kind) or c}")
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -237,3 +238,28 @@ def test_table_errors_name_the_key(table: Any, key: str) -> None:
         sweep_from_table(table)
     assert info.value.key == key
     assert info.value.allowed
+
+
+def test_a_sweep_table_names_its_outcomes_and_any_condition_is_a_chance() -> None:
+    """``outcomes`` in [sweep] chooses what each point reports; ``"P(R >= 50)"`` is the
+    share of runs in which that held (0 or 1 per run, its binomial standard error)."""
+    from hyosan.ensemble.sweep import sweep_from_table
+
+    table = sweep_from_table(
+        {
+            "outcomes": ["P(R >= 50)", "final R"],
+            "vary": [{"key": "parameters.beta", "values": [0.05, 0.8]}],
+        }
+    )
+    assert table.outcomes == ("P(R >= 50)", "final R")
+    scenario = hyosan.set_keys(
+        hyosan.load_scenario("sir"), [("initial.S", 100), ("initial.I", 2), ("time.end", 60.0)]
+    )
+    frame = sweep(scenario, table.axes, outcomes=table.outcomes, runs=20, seed=3)
+    assert list(frame.columns[-4:]) == ["p_R_50", "p_R_50_se", "final_R", "final_R_se"]
+    low, high = frame["p_R_50"]
+    assert low == 0.0 and high == 1.0  # beta 0.05 < gamma: no run reaches 50; 0.8: every one
+    p = frame["p_R_50"].to_numpy()
+    np.testing.assert_allclose(frame["p_R_50_se"], np.sqrt(p * (1 - p) / 20))
+    with pytest.raises(InputError, match=r"sweep\.outcomes\[0\]"):
+        sweep_from_table({"outcomes": [3], "vary": [{"key": "runs", "values": [1]}]})
