@@ -367,45 +367,50 @@ def _abc_recovery(outdir: Path) -> Check:
     """abc on one exact run each of sir (1,000 people) and school (the aouad model)."""
     cases = {
         "sir": (abc_scenario(), ABC_CASE["truth"], ABC_CASE["ranges"], ("I",),
-                ABC_CASE["times"]),
+                ABC_CASE["times"], "I >= 10"),
         "school": (hyosan.load_scenario("school"), CASES["school"]["truth"],
-                   CASES["school"]["ranges"], ("Z", "D"), CASES["school"]["times"]),
+                   CASES["school"]["ranges"], ("Z", "D"), CASES["school"]["times"], "Z >= 10"),
     }  # fmt: skip
-    rows, ok, fits = [], True, {}
-    for name, (sc, truth, ranges, columns, times) in cases.items():
-        comps = sc.model.compartments
-        members = tuple((comps.index(c),) for c in columns)
-        blank = Observed("x", times, columns, members, np.zeros((len(times), len(columns))), "")
-        keys = [FitRange(f"parameters.{k}", *ranges[k]) for k in truth]
-        counts = Predictor(sc, keys, blank, "ssa").counts(list(truth.values()), 31)
-        data = pd.DataFrame(counts, columns=list(columns))
-        data.insert(0, "time", times)
+    rows, ok, fits, seeds = [], True, {}, {}
+    for name, (sc, truth, ranges, columns, times, outbreak) in cases.items():
+        seeds[name], data = _outbreak_run(sc, truth, ranges, columns, times, outbreak)
         found = hyosan.fit(sc, data, ranges, method="abc", engine="ssa", runs=400, seed=31)
         fits[name] = (data, found)
         for key in found.keys:
             value = truth[key.range.name]
             se = (key.high - key.low) / (2 * 1.96)
             z = (key.estimate - value) / se
-            good = abs(z) < Z_LIMIT and key.identified
+            must = key.range.name != "sigma"  # see the text: not told from hourly counts
+            good = abs(z) < Z_LIMIT and (key.identified or not must)
             ok &= good
+            said = "identified" if key.identified else "**not identified**"
             rows.append(
                 f"| {name} | {key.range.name} | {value:.4g} | {key.estimate:.4g} | "
-                f"{key.low:.4g} – {key.high:.4g} | {z:+.2f} | {'yes' if good else 'NO'} |"
+                f"{key.low:.4g} – {key.high:.4g} | {said} | {z:+.2f} | {'yes' if good else 'NO'} |"
             )
     figure = "fit_recovery_abc.png"
     _recovery_figure(outdir / figure, fits)
     body = "\n".join(
         [
-            "One exact (ssa) run at known parameters of sir with 1,000 people (I seen at 12 "
-            "times) and of school (the aouad model, 1,000 people; Z and D seen hourly for 12 "
-            'hours), each fitted by `hyosan.fit(..., method="abc", engine="ssa", '
-            "runs=400)` (8 generations, seed 31). As for least squares, the standard error "
-            f"is the 95% interval's width / 3.92; each posterior median must lie within "
-            f"{Z_LIMIT:g} of them of the truth, and every key be identified.",
+            "One exact (ssa) run at known parameters, the first from seed 31 on that is an "
+            f"outbreak (seed {seeds['sir']} for sir, {seeds['school']} for school): sir with "
+            "1,000 people (I seen at 12 times) and school (the aouad model, 1,000 people; Z "
+            'and D seen hourly for 12 hours), each fitted by `hyosan.fit(..., method="abc", '
+            'engine="ssa", runs=400)` (8 generations, seed 31). The standard error is the '
+            f"95% interval's width / 3.92; each posterior median must lie within {Z_LIMIT:g} "
+            "of them of the truth, and beta and gamma be identified.",
             "",
-            "| scenario | key | truth | estimate | 95% interval | z | pass |",
-            "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+            "| scenario | key | truth | estimate | 95% interval | data | z | pass |",
+            "| --- | --- | ---: | ---: | ---: | --- | ---: | --- |",
             *rows,
+            "",
+            "The school's turning rate sigma (a mean of 10 minutes) is not told apart from "
+            "faster or slower turning by hourly counts of one run: its interval runs to the "
+            "range's end and abc says so (least squares, which takes the ODE for the mean and "
+            "counts only observation noise, gives it a finite interval from the same kind of "
+            "data, see the check of least squares above). Seed 31's own run of school dies "
+            "out at once (the first zombie is killed): fitted to it, abc reports beta as not "
+            "identified, as it should: such a run holds nothing about the outbreak's pace.",
         ]
     )
     return Check(
@@ -415,3 +420,26 @@ def _abc_recovery(outdir: Path) -> Check:
         passed=bool(ok),
         figures=(figure,),
     )
+
+
+def _outbreak_run(
+    sc: hyosan.Scenario,
+    truth: dict[str, float],
+    ranges: dict[str, Any],
+    columns: tuple[str, ...],
+    times: np.ndarray,
+    outbreak: str,
+) -> tuple[int, pd.DataFrame]:
+    """The first run from seed 31 on in which ``outbreak`` held, as observed data."""
+    comps = sc.model.compartments
+    members = tuple((comps.index(c),) for c in columns)
+    blank = Observed("x", times, columns, members, np.zeros((len(times), len(columns))), "")
+    keys = [FitRange(f"parameters.{k}", *ranges[k]) for k in truth]
+    name, _, threshold = outbreak.split()
+    for seed in range(31, 131):
+        counts = Predictor(sc, keys, blank, "ssa").counts(list(truth.values()), seed)
+        if counts[:, columns.index(name)].max() >= float(threshold):
+            data = pd.DataFrame(counts, columns=list(columns))
+            data.insert(0, "time", times)
+            return seed, data
+    raise RuntimeError("no outbreak in 100 runs")
