@@ -210,16 +210,7 @@ def _recovery_figure(path: Path, fits: dict[str, Any]) -> None:
 def _coverage(outdir: Path, noise: str, k: float | None, n: int) -> Check:
     name, case = "sir", CASES["sir"]
     results = _fit_many([(name, i, k, noise) for i in range(n)])
-    se = math.sqrt(0.95 * 0.05 / n)
-    rows, ok = [], True
-    for key, truth in case["truth"].items():
-        covered = sum(r[key][1] <= truth <= r[key][2] for r in results)
-        share = covered / n
-        good = abs(share - 0.95) <= COVER_SE * se
-        ok &= good
-        rows.append(
-            f"| {key} | {covered} / {n} | {share:.3f} | {se:.3f} | {'yes' if good else 'NO'} |"
-        )
+    rows, ok = _coverage_rows(results, case["truth"])
     figure = f"fit_coverage_{noise}.png"
     _coverage_figure(outdir / figure, results, case["truth"], noise)
     how = "Poisson" if k is None else f"negative binomial of size k = {k:g}"
@@ -243,6 +234,24 @@ def _coverage(outdir: Path, noise: str, k: float | None, n: int) -> Check:
         passed=bool(ok),
         figures=(figure,),
     )
+
+
+def _coverage_rows(
+    results: list[dict[str, Any]], truth: dict[str, float]
+) -> tuple[list[str], bool]:
+    """The table's row per key (intervals holding the truth, their share, its binomial SE)
+    and whether every share is within :data:`COVER_SE` standard errors of 0.95."""
+    n = len(results)
+    se = math.sqrt(0.95 * 0.05 / n)
+    rows, ok = [], True
+    for key, value in truth.items():
+        covered = sum(r[key][1] <= value <= r[key][2] for r in results)
+        share = covered / n
+        good = abs(share - 0.95) <= COVER_SE * se
+        ok &= good
+        verdict = "yes" if good else "NO"
+        rows.append(f"| {key} | {covered} / {n} | {share:.3f} | {se:.3f} | {verdict} |")
+    return rows, ok
 
 
 def _coverage_figure(path: Path, results: list[dict[str, Any]], truth: dict[str, float],
@@ -326,15 +335,7 @@ def _abc_coverage(outdir: Path, n: int) -> Check:
     case = ABC_CASE
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(_abc_one, range(n)))
-    se = math.sqrt(0.95 * 0.05 / n)
-    rows, ok = [], True
-    for key, truth in case["truth"].items():
-        covered = sum(r[key][1] <= truth <= r[key][2] for r in results)
-        share = covered / n
-        good = abs(share - 0.95) <= COVER_SE * se
-        ok &= good
-        verdict = "yes" if good else "NO"
-        rows.append(f"| {key} | {covered} / {n} | {share:.3f} | {se:.3f} | {verdict} |")
+    rows, ok = _coverage_rows(results, case["truth"])
     eps = np.array([r["epsilon"][0] for r in results])
     figure = "fit_coverage_abc.png"
     _coverage_figure(outdir / figure, results, case["truth"], "abc")
