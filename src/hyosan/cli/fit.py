@@ -123,12 +123,12 @@ def fit(
             allowed="--workers or --scheduler with --method abc",
         )
     ranges = parse_fits(fit, sc)
-    read_observed(data, sc, ranges)  # bad data: exit 2 before a cluster starts
+    observed = read_observed(data, sc, ranges)  # bad data: exit 2 before a cluster starts
     if out_dir is not None:
         check_out(out_dir)
     with spread.opening() as opening, _status(f"fitting {sc.name}") as tell:
         found = run_fit(
-            sc, data, ranges, method=method, noise=noise, engine=engine,
+            sc, observed, ranges, method=method, noise=noise, engine=engine,
             runs=population, generations=most or 8, seed=sc.seed,
             client=opening.client() if method == "abc" else None, progress=tell,
         )  # fmt: skip

@@ -44,7 +44,7 @@ BAND_RUNS = 200
 
 def fit(
     scenario: Scenario,
-    data: str | PathLike[str] | pd.DataFrame,
+    data: str | PathLike[str] | pd.DataFrame | Observed,
     ranges: Mapping[str, tuple[float, float]] | Sequence[str | FitRange],
     *,
     method: str = "least-squares",
@@ -64,7 +64,8 @@ def fit(
         The scenario whose keys are fitted (:func:`hyosan.load_scenario`).
     data
         A CSV file (or a DataFrame) with a ``time`` column and one column per
-        observed compartment, or sum of them (``"E+Z"``); empty cells are missing.
+        observed compartment, or sum of them (``"E+Z"``); empty cells are missing
+        (or an :class:`Observed` already read).
     ranges
         The keys and their ranges: ``{"beta": (0.1, 5)}`` or ``["beta=0.1:5"]``;
         a bare name is a parameter (or, well mixed, an initial count).
@@ -94,7 +95,7 @@ def fit(
     method = _choice(method, METHODS, "method")
     noise_ = _choice(noise, NOISES, "noise")
     fitted = _ranges(scenario, ranges)
-    observed = read_observed(data, scenario, fitted)
+    observed = data if isinstance(data, Observed) else read_observed(data, scenario, fitted)
     seed = fresh_seed() if seed is None else int(seed)
     tell = progress or (lambda _text: None)
     if method == "least-squares":
