@@ -210,6 +210,7 @@ def test_a_box_dragged_in_cordon_mode_is_drawn_and_acts(
 ) -> None:
     _open(page, url)
     page.get_by_role("button", name="cordon").click()
+    page.get_by_text("cordon: click a place").wait_for()  # the server has the tool
     x0, y0 = map_point(page, -36.0, -16.0, title=MAP)  # a box around the gym
     x1, y1 = map_point(page, -24.0, -4.0, title=MAP)
     page.mouse.move(x0, y1)
@@ -224,6 +225,7 @@ def test_a_box_dragged_in_cordon_mode_is_drawn_and_acts(
 def test_a_strike_on_a_room_kills_its_people(page: Any, url: str, school: MapLayout) -> None:
     _open(page, url)
     page.get_by_role("button", name="strike").click()
+    page.get_by_text("strike: click a place").wait_for()  # the server has the tool
     d0 = number(page, "D total")
     room = map_point(page, *_place(school, "Class 2-5"), title=MAP)
     page.mouse.click(*room)

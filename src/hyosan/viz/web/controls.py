@@ -35,6 +35,10 @@ SPEEDS = {"×¼": 0.25, "×½": 0.5, "×1": 1.0, "×2": 2.0, "×4": 4.0, "×10":
 SPEEDS["fastest"] = math.inf
 """Speeds to choose: times the pace that runs the whole scenario in 30 s; or as fast as it goes."""
 TOOLS = {"drop zombies": "drop", **{name: name for name in PLACE_ACTIONS}}
+HINTS = {"drop": "drop zombies: click a place"} | {
+    name: f"{name}: click a place, or drag a box over several" for name in PLACE_ACTIONS
+}
+"""What the message line says when a tool is chosen (the server has it from then on)."""
 _TEXTS = """
 // A frame's readouts: put each text into the span of its name (found once, through
 // Panel's shadow roots), then tell the server this frame is drawn.
@@ -144,6 +148,7 @@ class Controls:
         for name, act in acts.items():
             self.buttons[name].on_click(_quietly(page.guarded, act))
         self.speed.param.watch(lambda e: page.guarded(self._set_speed, e.new), "value")
+        self.tool_in.param.watch(lambda e: self.say(HINTS[TOOLS[e.new]]), "value")
         self.scenario.param.watch(lambda e: page.guarded(self._builtin, e.new), "value")
         self.upload.param.watch(lambda e: page.guarded(self._uploaded, e.new), "value")
         self.engine_in.param.watch(lambda e: self._restart(engine=e.new), "value")
