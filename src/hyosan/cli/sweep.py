@@ -55,6 +55,15 @@ Outbreak = Annotated[
         help='What counts as an outbreak, e.g. "Z >= 10"; default: the sweep table\'s.',
     ),
 ]
+Outcomes = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--outcome",
+        metavar="OUTCOME",
+        help='What each point reports, e.g. "P(Dh >= 1)", "final H + Hc", "lost S + A to '
+        "interventions[3]\" (a strike's toll); repeat for more. Default: the sweep table's.",
+    ),
+]
 Runs = Annotated[str | None, typer.Option(metavar="N", help="Runs per grid point.")]
 Seed = Annotated[str | None, typer.Option(metavar="N", help="Seed of the sweep.")]
 Common = Annotated[
@@ -81,6 +90,7 @@ def sweep(
     scenario: ScenarioArg,
     vary: Vary = None,
     outbreak: Outbreak = None,
+    outcome: Outcomes = None,
     runs: Runs = None,
     seed: Seed = None,
     common_random_numbers: Common = None,
@@ -114,7 +124,7 @@ def sweep(
                     sc,
                     axes,
                     outbreak=outbreak if outbreak is not None else table.outbreak,
-                    outcomes=table.outcomes,
+                    outcomes=outcome or table.outcomes,
                     common_random_numbers=(
                         common_random_numbers
                         if common_random_numbers is not None
@@ -127,7 +137,11 @@ def sweep(
                     store=parts,
                 )
             except InputError as e:
-                given = {"sweep.vary": bool(vary), "sweep.outbreak": outbreak is not None}
+                given = {
+                    "sweep.vary": bool(vary),
+                    "sweep.outbreak": outbreak is not None,
+                    "sweep.outcomes": bool(outcome),
+                }
                 raise _on_option(e, given) from None
         opening.close_soon()  # the workers stop while the table is written
         title = f"sweep of {sc.name}"
@@ -164,7 +178,12 @@ def _table(sc: Scenario) -> SweepTable:
 
 def _on_option(e: InputError, given: dict[str, bool]) -> InputError:
     """An error about an axis or the outbreak, placed on the option that gave it."""
-    for prefix, option in (("sweep.vary", "--vary"), ("sweep.outbreak", "--outbreak")):
+    options = (
+        ("sweep.vary", "--vary"),
+        ("sweep.outbreak", "--outbreak"),
+        ("sweep.outcomes", "--outcome"),
+    )
+    for prefix, option in options:
         if given[prefix] and e.key.startswith(prefix):
             return e.at(option)
     return e

@@ -24,8 +24,9 @@ from hyosan.results import Result
 __all__ = ["OUTCOME_HELP", "Outcome", "summarize_runs"]
 
 OUTCOME_HELP = (
-    '"P(outbreak)", "P(CONDITION)" (e.g. "P(Dh >= 1)"), "humans lost", "final X" or '
-    '"peak X" (X: a compartment, "A + B", "humans" or "zombies")'
+    '"P(outbreak)", "P(CONDITION)" (e.g. "P(Dh >= 1)"), "humans lost", "final X", '
+    '"peak X" or "lost X to INTERVENTION" (X: a compartment, "A + B", "humans" or '
+    '"zombies"; INTERVENTION: its name or "interventions[N]")'
 )
 
 
@@ -37,7 +38,9 @@ class Outcome:
     t = 0 included, else 0; a peak between output times is not seen: for
     ``"P(outbreak)"`` and any ``"P(CONDITION)"``),
     ``"lost"`` (the total of ``compartments`` at the start minus at the end),
-    ``"final"`` (the total at the end) or ``"peak"`` (its largest value).
+    ``"final"`` (the total at the end), ``"peak"`` (its largest value) or
+    ``"toll"`` (what intervention number ``intervention`` took from the total
+    over its firings: a strike's toll; 0 in a run where it never fired).
     """
 
     name: str
@@ -45,6 +48,7 @@ class Outcome:
     kind: str
     compartments: tuple[str, ...]
     condition: Condition | None = None
+    intervention: int = -1
 
     @property
     def probability(self) -> bool:
@@ -53,11 +57,25 @@ class Outcome:
 
     @classmethod
     def parse(
-        cls, text: str, model: Model, outbreak: str | None = None, *, key: str = "outcomes"
+        cls,
+        text: str,
+        model: Model,
+        outbreak: str | None = None,
+        *,
+        key: str = "outcomes",
+        interventions: Sequence[str] = (),
     ) -> Outcome:
-        """``"P(outbreak)"`` (with ``outbreak``, e.g. ``"Z >= 10"``), ``"humans lost"``,
-        ``"final X"`` or ``"peak X"``."""
+        """``"P(outbreak)"`` (with ``outbreak``, e.g. ``"Z >= 10"``), ``"P(CONDITION)"``,
+        ``"humans lost"``, ``"final X"``, ``"peak X"`` or ``"lost X to INTERVENTION"``
+        (one of ``interventions``, the scenario's names in order, or ``interventions[N]``)."""
         words = text.split(maxsplit=1) if isinstance(text, str) else []
+        toll = re.fullmatch(r"lost (.+?) to (.+)", text.strip()) if isinstance(text, str) else None
+        if toll is not None:
+            names = _group(toll[1], model, key)
+            i = _intervention(toll[2].strip(), interventions, key)
+            slug = re.sub(r"\W+", "_", toll[1]).strip("_")
+            column = f"lost_{slug}_to_intervention_{i}"
+            return cls(text, column, "toll", names, intervention=i)
         if text == "P(outbreak)":
             if outbreak is None:
                 raise InputError(
@@ -82,8 +100,7 @@ class Outcome:
                 )
             return cls(text, "humans_lost", "lost", tuple(model.humans))
         if len(words) == 2 and words[0] in ("final", "peak"):
-            group = {"humans": model.humans, "zombies": model.zombies}.get(words[1])
-            names = _known(group or [c.strip() for c in words[1].split("+")], model, key)
+            names = _group(words[1], model, key)
             column = words[0] + "_" + re.sub(r"\W+", "_", words[1])
             return cls(text, column, words[0], names)
         raise unknown("outcome", text, [], key=key, extra=OUTCOME_HELP)
@@ -91,6 +108,8 @@ class Outcome:
     def per_run(self, result: Result) -> FloatArray:
         """The outcome of each run of ``result``, shape ``(runs,)``."""
         idx = [result.compartments.index(c) for c in self.compartments]
+        if self.kind == "toll":
+            return _toll(result, self.intervention, idx)
         total = result.counts[:, :, idx].sum(axis=2)
         if self.condition is not None:
             held = self.condition.holds(total).any(axis=1)
@@ -98,6 +117,41 @@ class Outcome:
         if self.kind == "lost":
             return np.asarray(total[:, 0] - total[:, -1])
         return np.asarray(total[:, -1] if self.kind == "final" else total.max(axis=1))
+
+
+def _group(text: str, model: Model, key: str) -> tuple[str, ...]:
+    """``"humans"``, ``"zombies"`` or compartments joined by ``+``, checked."""
+    group = {"humans": model.humans, "zombies": model.zombies}.get(text.strip())
+    return _known(group or [c.strip() for c in text.split("+")], model, key)
+
+
+def _intervention(text: str, names: Sequence[str], key: str) -> int:
+    """The index of the intervention named ``text`` or written ``interventions[N]``."""
+    numbered = re.fullmatch(r"interventions\[(\d+)\]", text)
+    if numbered is not None and int(numbered[1]) < len(names):
+        return int(numbered[1])
+    if text in names:
+        return list(names).index(text)
+    allowed = [f"interventions[{k}]" for k in range(len(names))] + [f'"{n}"' for n in names]
+    raise InputError(
+        "no such intervention",
+        key=key,
+        value=text,
+        allowed=", ".join(allowed) if names else "none: the scenario has no interventions",
+    )
+
+
+def _toll(result: Result, i: int, idx: Sequence[int]) -> FloatArray:
+    """What intervention ``i`` took from the total of compartments ``idx``, per run."""
+    if not result.has("change"):
+        raise InputError(
+            "this result does not record what its interventions changed",
+            key="outcomes",
+            value=result.scenario_name,
+            allowed="a result of hyosan.simulate",
+        )
+    change = result.dataset["change"].values[:, i, :]
+    return np.asarray(-change[:, list(idx)].sum(axis=1), dtype=np.float64)
 
 
 def _known(names: Sequence[str], model: Model, key: str) -> tuple[str, ...]:

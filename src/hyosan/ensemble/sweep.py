@@ -312,7 +312,11 @@ def _outcomes(point: Scenario, names: Sequence[str] | None, outbreak: str | None
     m = point.model
     wanted = [("P(outbreak)", outbreak), ("humans lost", m.humans), ("peak zombies", m.zombies)]
     chosen = names if names is not None else [name for name, on in wanted if on]
-    return [Outcome.parse(t, m, outbreak, key=f"sweep.outcomes[{k}]") for k, t in enumerate(chosen)]
+    names = [i.name for i in point.interventions]
+    return [
+        Outcome.parse(t, m, outbreak, key=f"sweep.outcomes[{k}]", interventions=names)
+        for k, t in enumerate(chosen)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,21 @@ def test_the_scenarios_sweep_table_is_the_default(cli: Cli, tmp_path: Path) -> N
     assert "I >= 10" in cli.out and cli.out.count("\n| 0.") == 3
 
 
+def test_outcome_options_replace_the_tables(cli: Cli, tmp_path: Path) -> None:
+    """--outcome chooses what each point reports: here a cull's toll and a chance."""
+    path = tmp_path / "cull.toml"
+    path.write_text(
+        'model = "sir"\nruns = 3\nseed = 4\n[time]\nend = 10\n[initial]\nS = 200\nI = 20\n'
+        '[[interventions]]\nname = "the cull"\nat = 2\n'
+        'remove = [{ compartment = "I", fraction = 0.5, to = "R" }]\n',
+        encoding="utf-8",
+    )
+    options = ["--outcome", "lost I to the cull", "--outcome", "P(R >= 100)"]
+    assert cli("sweep", path, "--vary", "parameters.beta=0.5,1", *options) == 0, cli.err
+    assert "| parameters.beta | runs | lost I to the cull | P(R >= 100) |" in cli.out, cli.out
+    assert "P(outbreak)" not in cli.out
+
+
 @pytest.mark.parametrize(
     ("options", "fragments"),
     [
@@ -61,6 +76,11 @@ def test_the_scenarios_sweep_table_is_the_default(cli: Cli, tmp_path: Path) -> N
         ([], ["nothing to vary", "--vary"]),
         (["--vary", "runs=1", "--outbreak", "Z >= 1"], ["--outbreak", "'Z'", "S, I, R"]),
         (["--vary", "runs=1", "--runs", "none"], ["--runs", "not a whole number"]),
+        (
+            ["--vary", "runs=1", "--outcome", "lost I to the strike"],
+            ["--outcome", "no such intervention", "none: the scenario has no interventions"],
+        ),
+        (["--vary", "runs=1", "--outcome", "mean I"], ["--outcome", '"lost X to INTERVENTION"']),
     ],
 )
 def test_bad_input_exits_2_naming_the_option_and_key(

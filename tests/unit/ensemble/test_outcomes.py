@@ -12,6 +12,7 @@ from hyosan.ensemble.outcomes import Outcome, summarize_runs
 from hyosan.errors import InputError
 from hyosan.model import builtin_model
 from hyosan.results import Result
+from hyosan.scenario import load_scenario_text
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,69 @@ def test_no_outbreak_gives_nan_size_and_one_run_a_nan_error() -> None:
     assert one["humans_lost"] == 4.0 and math.isnan(one["humans_lost_se"])
     ode = summarize_runs(tiny([[0, 20, 0]], [[5, 3, 1]], engine="ode"), outcomes())
     assert ode["humans_lost_se"] == 0.0 and ode["outbreak_size_se"] == 0.0
+
+
+TOLL = """\
+model = "sir"
+runs = 6
+seed = 4
+engine = "ssa"
+
+[time]
+end = 10.0
+
+[initial]
+S = 200
+I = 20
+
+[[interventions]]
+name = "awareness"
+at = 1
+set = { beta = 0.3 }
+
+[[interventions]]
+name = "the cull"
+at = [2.0, 6.0]
+remove = [{ compartment = "I", fraction = 0.5, to = "R" }]
+"""
+
+
+def test_a_toll_is_what_an_intervention_took_in_each_run() -> None:
+    """ "lost I to the cull" sums the I the cull moved to R over its two firings: the
+    recorded change of each run, negated; the cull moves no S, and "awareness" none."""
+    sc = load_scenario_text(TOLL, source="toll.toml")
+    result = hyosan.simulate(sc)
+    names = [i.name for i in sc.interventions]
+    by_name = Outcome.parse("lost I to the cull", sc.model, interventions=names)
+    by_index = Outcome.parse("lost I to interventions[1]", sc.model, interventions=names)
+    assert by_name.column == by_index.column == "lost_I_to_intervention_1"
+    took = by_name.per_run(result)
+    change = result.dataset["change"].values
+    i, r = result.compartments.index("I"), result.compartments.index("R")
+    np.testing.assert_array_equal(took, -change[:, 1, i])
+    np.testing.assert_array_equal(took, change[:, 1, r])
+    assert took.min() >= 10, took  # at least half of I's 20 at t = 2, in every run
+    assert (
+        not Outcome.parse("lost S to the cull", sc.model, interventions=names).per_run(result).any()
+    )
+    assert (
+        not Outcome.parse("lost I to awareness", sc.model, interventions=names)
+        .per_run(result)
+        .any()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("lost I to the bombing", "interventions[1]"),
+        ("lost I to interventions[2]", '"the cull"'),
+        ("lost Q to the cull", "unknown compartment"),
+    ],
+)
+def test_a_toll_names_an_intervention_of_the_scenario(text: str, fragment: str) -> None:
+    sc = load_scenario_text(TOLL, source="toll.toml")
+    names = [i.name for i in sc.interventions]
+    with pytest.raises(InputError, match=r".") as info:
+        Outcome.parse(text, sc.model, interventions=names)
+    assert fragment in str(info.value)
