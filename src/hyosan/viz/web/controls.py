@@ -114,7 +114,7 @@ class Controls:
         )
         # fixed sizes: a new text in them lays out nothing else again (each frame sends one)
         self.readouts = pn.pane.HTML("", sizing_mode="stretch_width", height=30, stylesheets=[_CSS])
-        self.characters = pn.pane.HTML("", width=420, height=150, stylesheets=[_CSS])
+        self.characters = pn.pane.HTML("", width=460, height=0, stylesheets=[_CSS])
         self.legend = pn.pane.HTML("", stylesheets=[_CSS])
         self.title = pn.pane.HTML("")
         self.header = pn.Column(self.title, self.message, sizing_mode="stretch_width")
@@ -270,6 +270,7 @@ class Controls:
         self.tool_in.disabled = self.count.disabled = session.world is None
         session.set_speed(SPEEDS[str(self.speed.value)])
         self.legend.object = _legend() if session.world is not None else ""
+        self.characters.height = _CHARACTER_ROW * (len(sc.characters) + 1) if sc.characters else 0
         self.say("")
 
     def _fill_parameters(self, session: Session) -> None:
@@ -353,6 +354,10 @@ def _quietly(guarded: Callable[..., bool], act: Callable[[], None]) -> Callable[
         guarded(act)
 
     return handler
+
+
+_CHARACTER_ROW = 40
+"""Pixels per row of the characters' table: room for a place's label on two lines."""
 
 
 def _characters(frame: Frame) -> str:

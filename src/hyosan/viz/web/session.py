@@ -37,6 +37,7 @@ from hyosan.engines.live import LiveRun
 from hyosan.ensemble.batch import Ensemble
 from hyosan.errors import HyosanError, InputError
 from hyosan.interventions import Action, Cordon, Lockdown, Release, SetParameters, Strike
+from hyosan.io.words import word
 from hyosan.model.core import resolve_parameters
 from hyosan.scenario import Scenario
 from hyosan.space import Selection
@@ -369,7 +370,7 @@ class Session:
         out = []
         for i, ch in enumerate(chars):
             c = int(np.argmax(shares[i]))
-            state = tags.base[c] if shares[i].sum() > 0 else "gone"
+            state = word(self.model.name, tags.base[c]) if shares[i].sum() > 0 else "gone"
             place = ""
             if self.world is not None:
                 mine = X[:, tags.owner == i].sum(axis=1)
