@@ -137,12 +137,7 @@ def sweep(
                     store=parts,
                 )
             except InputError as e:
-                given = {
-                    "sweep.vary": bool(vary),
-                    "sweep.outbreak": outbreak is not None,
-                    "sweep.outcomes": bool(outcome),
-                }
-                raise _on_option(e, given) from None
+                raise _on_option(e, vary, outbreak, outcome) from None
         opening.close_soon()  # the workers stop while the table is written
         title = f"sweep of {sc.name}"
         print(sweep_markdown(frame, title=title), end="")
@@ -176,8 +171,15 @@ def _table(sc: Scenario) -> SweepTable:
         raise e.at(sc.source) from None
 
 
-def _on_option(e: InputError, given: dict[str, bool]) -> InputError:
-    """An error about an axis or the outbreak, placed on the option that gave it."""
+def _on_option(
+    e: InputError, vary: list[str] | None, outbreak: str | None, outcome: list[str] | None
+) -> InputError:
+    """An error about an axis, the outbreak or an outcome, placed on the option that gave it."""
+    given = {
+        "sweep.vary": bool(vary),
+        "sweep.outbreak": outbreak is not None,
+        "sweep.outcomes": bool(outcome),
+    }
     options = (
         ("sweep.vary", "--vary"),
         ("sweep.outbreak", "--outbreak"),
