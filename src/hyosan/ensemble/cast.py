@@ -17,14 +17,20 @@ time is exact, not read off the output grid.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from hyosan._typing import FloatArray
 from hyosan.engines import Engine, Plan
 from hyosan.interventions import Condition, Intervention, Op, When
 from hyosan.model import Model
-from hyosan.model.characters import Tags, expand_movement, place_characters, tag_model
+from hyosan.model.characters import (
+    Tags,
+    expand_movement,
+    place_characters,
+    reachable,
+    tag_model,
+)
 from hyosan.scenario import Scenario
 from hyosan.scenario.characters import placement
 from hyosan.space import WorldSetup
@@ -37,6 +43,27 @@ def watched(scenario: Scenario) -> list[tuple[str, Condition]]:
     out = [("the first zombie", Condition(scenario.model.zombies, Op.GE, 1.0))]
     out = out if scenario.model.zombies else []
     return out + [(m.text, m.when) for m in scenario.milestones]
+
+
+def _sent_to(interventions: Sequence[Intervention], compartments: Sequence[str]) -> set[str]:
+    """Every compartment an intervention may send someone to, erring wide: ``D`` (a strike's,
+    also from the page) and every compartment its table names (a camp's ``detected_to``, an
+    impulse's ``to``, and whatever else it lists)."""
+    found = {"D"}
+
+    def walk(value: object) -> None:
+        if isinstance(value, str) and value in compartments:
+            found.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    for iv in interventions:
+        walk(iv.to_toml())
+    return found
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -58,10 +85,12 @@ class Cast:
         if not scenario.characters:
             return cls(scenario.model, ivs, scenario.world, scenario.x0, Tags.none(scenario.model))
         names = [f"c{i + 1}" for i in range(len(scenario.characters))]
-        tags = Tags.of(scenario.model, names)
         where = placement(scenario.characters, scenario.model, scenario.world)
         comps = scenario.model.compartments
         start = {a: comps[j] for a, (_p, j) in zip(names, where, strict=True)}
+        sent = _sent_to(ivs, comps)
+        reach = [reachable(scenario.model, start[a], sent) for a in names]
+        tags = Tags.of(scenario.model, names, reach)
         setup = scenario.world
         if setup is None:
             x0 = place_characters(scenario.x0, tags, start)
@@ -71,7 +100,7 @@ class Cast:
             x0 = place_characters(base, tags, start, patch).ravel()
             setup = dataclasses.replace(setup, movement=expand_movement(setup.movement, names))
         return cls(
-            tag_model(scenario.model, names),
+            tag_model(scenario.model, names, reach),
             tuple(iv.for_characters(tags) for iv in ivs),
             setup,
             x0,

@@ -16,6 +16,7 @@ from hyosan.model.characters.tagging import (
     check_characters,
     expand_compartments,
     expand_movement,
+    reachable,
     tag_model,
     tagged,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "expand_compartments",
     "expand_movement",
     "place_characters",
+    "reachable",
     "tag_model",
     "tagged",
 ]

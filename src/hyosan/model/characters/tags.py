@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from hyosan._typing import BoolArray, FloatArray, IntArray
 from hyosan.model.characters.tagging import (
+    Reach,
     check_characters,
     expand_compartments,
     version_counts,
@@ -54,11 +55,11 @@ class Tags:
     zombies: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, model: Model, characters: Sequence[str]) -> Tags:
-        """The expansion ``tag_model(model, characters)`` makes."""
+    def of(cls, model: Model, characters: Sequence[str], reach: Reach = None) -> Tags:
+        """The expansion ``tag_model(model, characters, reach)`` makes."""
         chars = check_characters(characters, model)
         c, k = len(model.compartments), len(chars)
-        counts = version_counts(model, chars)
+        counts = version_counts(model, chars, reach)
         return cls(
             base=model.compartments,
             characters=chars,
