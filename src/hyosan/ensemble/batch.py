@@ -43,7 +43,7 @@ class Ensemble:
     resolved: Scenario
     cast: Cast
     shared: Shared
-    seeds: tuple[np.random.SeedSequence, ...]
+    seeds: Sequence[np.random.SeedSequence]  # a Seeds: each made only when asked for
     recorded: int
 
     @classmethod
@@ -70,7 +70,7 @@ class Ensemble:
         plan = cast.plan(resolved.parameters, eng)
         budget = max_events if max_events is not None else default_max_events(float(cast.x0.sum()))
         shared = Shared(plan, cast.x0, resolved.time.times, budget)
-        return cls(resolved, cast, shared, tuple(seeds), recorded)
+        return cls(resolved, cast, shared, seeds, recorded)
 
     @property
     def runs(self) -> int:

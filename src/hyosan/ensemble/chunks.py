@@ -22,6 +22,7 @@ import numpy as np
 
 from hyosan._cache import kernel_folder
 from hyosan._files import locked, replacing
+from hyosan._seeds import Seeds
 from hyosan._typing import FloatArray
 from hyosan.engines import Firings, Plan, run_plan
 
@@ -51,55 +52,6 @@ def chunk_bounds(runs: int, workers: int) -> list[tuple[int, int]]:
     n = min(wanted, runs)
     edges = [k * runs // n for k in range(n + 1)]  # sizes differ by one at most
     return list(itertools.pairwise(edges))
-
-
-@dataclass(frozen=True, slots=True)
-class Seeds:
-    """The seeds of consecutive runs, sent as a few numbers: children ``first ..
-    first + count - 1`` of the ``SeedSequence`` with ``entropy`` and ``key`` (how
-    :func:`~hyosan._seeds.spawn_seeds` made them). Sending a thousand
-    ``SeedSequence`` objects to a Dask worker took a tenth of a second."""
-
-    entropy: int | tuple[int, ...]
-    key: tuple[int, ...]
-    pool_size: int
-    first: int
-    count: int
-
-    @classmethod
-    def of(
-        cls, seeds: Sequence[np.random.SeedSequence]
-    ) -> Seeds | tuple[np.random.SeedSequence, ...]:
-        """``seeds`` as a :class:`Seeds` when they are consecutive children, else as they are."""
-        if not seeds:
-            return tuple(seeds)
-        s0 = seeds[0]
-        entropy = s0.entropy
-        if not s0.spawn_key or entropy is None:
-            return tuple(seeds)
-        made = cls(
-            entropy if isinstance(entropy, int) else tuple(int(e) for e in entropy),
-            tuple(s0.spawn_key[:-1]),
-            s0.pool_size,
-            s0.spawn_key[-1],
-            len(seeds),
-        )
-        ends = (made.first_and_last(), (seeds[0], seeds[-1]))
-        same = all(
-            a.entropy == b.entropy and a.spawn_key == b.spawn_key and a.pool_size == b.pool_size
-            for a, b in zip(*ends, strict=True)
-        ) and all(s.spawn_key[-1] - made.first == i for i, s in enumerate(seeds))
-        return made if same else tuple(seeds)
-
-    def first_and_last(self) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
-        last = (*self.key, self.first + self.count - 1)
-        return self._child((*self.key, self.first)), self._child(last)
-
-    def _child(self, key: tuple[int, ...]) -> np.random.SeedSequence:
-        return np.random.SeedSequence(self.entropy, spawn_key=key, pool_size=self.pool_size)
-
-    def sequences(self) -> list[np.random.SeedSequence]:
-        return [self._child((*self.key, self.first + i)) for i in range(self.count)]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

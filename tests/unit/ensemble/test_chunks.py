@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import hyosan
+from hyosan._seeds import spawn_seeds
 from hyosan.ensemble.batch import Ensemble, run_ensembles
 from hyosan.ensemble.chunks import MAX_CHUNK_RUNS, Paths, Seeds, chunk_bounds, run_chunk
 from hyosan.ensemble.runners import InProcess
@@ -30,6 +31,24 @@ def test_seeds_travel_as_a_few_numbers_and_come_back_the_same(seed: int) -> None
     assert isinstance(packed, Seeds)
     for a, b in zip(packed.sequences(), children[10:40], strict=True):
         assert a.generate_state(4).tolist() == b.generate_state(4).tolist()
+
+
+@pytest.mark.parametrize("seed", [0, 2026, 2**63 - 1])
+def test_an_int_seed_spawns_no_object_until_a_run_asks(seed: int) -> None:
+    """spawn_seeds(int, n) is a Seeds: run i's child (indexing, from either end, slicing,
+    iterating) is SeedSequence(seed).spawn(n)[i], made when asked for."""
+    recorded, lazy = spawn_seeds(seed, 100_000)
+    assert recorded == seed and isinstance(lazy, Seeds) and len(lazy) == 100_000
+    eager = np.random.SeedSequence(seed).spawn(100)
+    state = [c.generate_state(2).tolist() for c in eager]
+    assert [lazy[i].generate_state(2).tolist() for i in range(100)] == state
+    part = lazy[40:60]
+    assert isinstance(part, Seeds) and len(part) == 20 and Seeds.of(part) is part
+    assert [c.generate_state(2).tolist() for c in part] == state[40:60]
+    assert part[-1].generate_state(2).tolist() == state[59]
+    assert lazy[99_999].spawn_key == (99_999,) and len(lazy[100_000:]) == 0
+    with pytest.raises(IndexError):
+        lazy[100_000]
 
 
 def test_seeds_that_are_not_consecutive_children_travel_as_they_are() -> None:
