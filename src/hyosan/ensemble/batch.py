@@ -23,7 +23,7 @@ from hyosan.engines import Engine, get_engine
 from hyosan.engines.runaway import default_max_events
 from hyosan.ensemble.assemble import assemble
 from hyosan.ensemble.cast import Cast
-from hyosan.ensemble.chunks import Paths, Seeds, Shared, chunk_bounds
+from hyosan.ensemble.chunks import Gather, Paths, Seeds, Shared, chunk_bounds
 from hyosan.ensemble.runners import Runner, Task
 from hyosan.results import Result
 from hyosan.scenario import Scenario
@@ -150,7 +150,7 @@ def run_ensembles(
     if store is not None:
         bounds = store.begin(ensembles, bounds)
     tally = Tally(progress, sum(e.runs for e in ensembles))
-    got: list[dict[int, Paths]] = [{} for _ in ensembles]
+    got = [Gather([b - a for a, b in chunks]) for chunks in bounds]
     where: list[tuple[int, int]] = []  # task -> (ensemble, chunk)
     tasks: list[Task] = []
     for e, ens in enumerate(ensembles):
@@ -160,22 +160,21 @@ def run_ensembles(
                 where.append((e, c))
                 tasks.append(task)
             else:
-                got[e][c] = kept
+                got[e].add(c, kept)
                 tally.finished(kept)
 
     def complete(e: int) -> None:
-        if len(got[e]) == len(bounds[e]):
-            finished(e, Paths.join([got[e].pop(c) for c in range(len(bounds[e]))]))
+        if got[e].complete:
+            finished(e, got[e].paths())
 
     for e in range(len(ensembles)):
-        if all(c in got[e] for c in range(len(bounds[e]))):
-            complete(e)  # all its chunks were kept
+        complete(e)  # when all its chunks were kept
 
     def done(i: int, paths: Paths) -> None:
         e, c = where[i]
         if store is not None:
             store.save(e, c, paths)
-        got[e][c] = paths
+        got[e].add(c, paths)
         tally.finished(paths)
         complete(e)
 

@@ -26,7 +26,7 @@ from hyosan._seeds import Seeds
 from hyosan._typing import FloatArray
 from hyosan.engines import Firings, Plan, run_plan
 
-__all__ = ["MAX_CHUNK_RUNS", "Paths", "Seeds", "Shared", "chunk_bounds", "run_chunk"]
+__all__ = ["MAX_CHUNK_RUNS", "Gather", "Paths", "Seeds", "Shared", "chunk_bounds", "run_chunk"]
 
 MAX_CHUNK_RUNS = 1000
 """The most runs in one chunk: a chunk of the school's runs takes about half a second."""
@@ -93,16 +93,10 @@ class Paths:
     @classmethod
     def join(cls, parts: Sequence[Paths]) -> Paths:
         """The chunks ``parts`` one after another, as one."""
-        if len(parts) == 1 and parts[0].counts.dtype == np.float64:
-            return parts[0]
-        first = parts[0].counts
-        counts = np.empty((sum(len(p.counts) for p in parts), *first.shape[1:]), np.float64)
-        at = 0
-        for p in parts:  # one pass: whole counts sent small become floats in place
-            counts[at : at + len(p.counts)] = p.counts
-            at += len(p.counts)
-        rest = (np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS[1:])
-        return cls(counts, *rest)
+        gather = Gather([len(p.events) for p in parts])
+        for c, p in enumerate(parts):
+            gather.add(c, p)
+        return gather.paths()
 
     def packed(self) -> Paths:
         """The same paths with whole counts in the smallest integer type that holds them
@@ -136,6 +130,37 @@ _FIELDS = ("counts", "events", "fired", "change")
 
 RunProgress = Callable[[int, float, int], None]
 """Called with (run index, time reached, events so far) as runs advance."""
+
+
+class Gather:
+    """An ensemble's chunks put together as they come in, in any order: each chunk's
+    counts go at once into one float64 array (whole counts sent small become floats
+    there), so nothing is left to copy when the last one comes in and each chunk's own
+    arrays are freed as it arrives."""
+
+    def __init__(self, sizes: Sequence[int]) -> None:
+        self.starts = [0, *itertools.accumulate(sizes)]
+        self.counts: np.ndarray | None = None
+        self.small: dict[int, tuple[np.ndarray, FloatArray, FloatArray]] = {}
+
+    def add(self, chunk: int, paths: Paths) -> None:
+        if self.counts is None:
+            shape = (self.starts[-1], *paths.counts.shape[1:])
+            self.counts = np.empty(shape, np.float64)
+        a, b = self.starts[chunk], self.starts[chunk + 1]
+        self.counts[a:b] = paths.counts
+        self.small[chunk] = (paths.events, paths.fired, paths.change)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.small) == len(self.starts) - 1
+
+    def paths(self) -> Paths:
+        """All the chunks, in run order (every chunk added)."""
+        assert self.counts is not None and self.complete
+        parts = [self.small[c] for c in range(len(self.small))]
+        rest = (np.concatenate([p[k] for p in parts]) for k in range(3))
+        return Paths(self.counts, *rest)
 
 
 def run_chunk(

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 import hyosan
 from hyosan._seeds import spawn_seeds
 from hyosan.ensemble.batch import Ensemble, run_ensembles
-from hyosan.ensemble.chunks import MAX_CHUNK_RUNS, Paths, Seeds, chunk_bounds, run_chunk
+from hyosan.ensemble.chunks import (
+    MAX_CHUNK_RUNS,
+    Gather,
+    Paths,
+    Seeds,
+    chunk_bounds,
+    run_chunk,
+)
 from hyosan.ensemble.runners import InProcess
 
 
@@ -68,6 +75,31 @@ def test_packed_counts_are_the_same_numbers(values: list[int], fraction: bool) -
     np.testing.assert_array_equal(back.counts, counts)
     if not fraction and max(map(abs, values)) < 2**31:
         assert small.counts.itemsize < 8  # whole counts travel small
+
+
+def test_chunks_gathered_in_any_order_are_the_runs_in_order() -> None:
+    """Chunks of 2, 3 and 1 runs (counts sent as uint8), added last first, give one float64
+    array in run order, and their events, firings and changes in the same order."""
+    sizes, rng = (2, 3, 1), np.random.default_rng(0)
+    parts = [
+        Paths(
+            rng.integers(0, 200, (n, 4, 3)).astype(np.float64),
+            rng.integers(0, 99, n),
+            rng.random((n, 2)),
+            rng.random((n, 2, 3)),
+        )
+        for n in sizes
+    ]
+    gather = Gather(sizes)
+    for c in (2, 0, 1):
+        assert not gather.complete
+        gather.add(c, parts[c].packed())
+    assert gather.complete
+    got = gather.paths()
+    assert got.counts.dtype == np.float64 and got.runs == 6
+    for field in ("counts", "events", "fired", "change"):
+        whole = np.concatenate([getattr(p, field) for p in parts])
+        np.testing.assert_array_equal(getattr(got, field), whole)
 
 
 def test_a_chunk_gives_the_runs_of_the_whole_ensemble() -> None:
