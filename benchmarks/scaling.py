@@ -6,7 +6,8 @@ Run: ``python benchmarks/scaling.py [--school-runs 100000] [--sweep-runs 40]
 are recorded in both) and prints the tables. ``--quick`` (school 20,000 runs,
 the 8-point sweep below at 4 runs a point, no usa) is a smoke test of a few
 minutes; the default run takes about 35 minutes on two idle cores, a quarter
-hour each for the sweep and usa.
+hour each for the sweep and usa. ``--school-only N`` measures only the
+school's throughput, N times in a row (its ratio varies from run to run).
 
 1. Start-up: seconds from nothing to a ``local_cluster(1)`` and a
    ``local_cluster(2)`` (``hyosan.ensemble.cluster``) whose workers are all up,
@@ -80,6 +81,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--skip-usa", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a smoke test of a few minutes")
+    parser.add_argument(
+        "--school-only",
+        type=int,
+        metavar="N",
+        default=0,
+        help="only the school's throughput, N times side by side; prints, writes nothing",
+    )
     args = parser.parse_args()
     args.school_runs = args.school_runs or (20_000 if args.quick else 100_000)
     args.sweep_runs = args.sweep_runs or (4 if args.quick else 40)
@@ -373,8 +381,21 @@ def _detail(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def school_only(args: argparse.Namespace) -> None:
+    """The school's runs per second on each path, ``args.school_only`` times (nothing written)."""
+    case = cases(args)[0]
+    with contextlib.ExitStack() as one, contextlib.ExitStack() as two:
+        _, clients = start_clusters({1: one, 2: two})
+        for _ in range(args.school_only):
+            row = throughput(case, clients)
+            print(f"  2 workers / 1 worker: {row['speedup_2_over_1']:.2f}", flush=True)
+
+
 def main() -> None:
     args = _args()
+    if args.school_only:
+        school_only(args)
+        return
     os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")  # the commit is read, the index left alone
     data: dict[str, Any] = {"options": vars(args), "load_average": {"start": os.getloadavg()}}
     data["machine"] = machine(None)
