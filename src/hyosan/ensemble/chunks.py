@@ -90,17 +90,9 @@ class Paths:
             np.stack([r[2].change for r in runs]),
         )
 
-    @classmethod
-    def join(cls, parts: Sequence[Paths]) -> Paths:
-        """The chunks ``parts`` one after another, as one."""
-        gather = Gather([len(p.events) for p in parts])
-        for c, p in enumerate(parts):
-            gather.add(c, p)
-        return gather.paths()
-
     def packed(self) -> Paths:
         """The same paths with whole counts in the smallest integer type that holds them
-        exactly (what a worker sends back: a fraction of the bytes); :meth:`join`
+        exactly (what a worker sends back: a fraction of the bytes); :class:`Gather`
         makes them floats again, the same numbers."""
         c = self.counts
         if c.size == 0 or not np.all(np.isfinite(c)):
@@ -142,6 +134,7 @@ class Gather:
         self.starts = [0, *itertools.accumulate(sizes)]
         self.counts: np.ndarray | None = None
         self.small: dict[int, tuple[np.ndarray, FloatArray, FloatArray]] = {}
+        self.taken = False
 
     def add(self, chunk: int, paths: Paths) -> None:
         if self.counts is None:
@@ -153,14 +146,18 @@ class Gather:
 
     @property
     def complete(self) -> bool:
-        return len(self.small) == len(self.starts) - 1
+        """Every chunk is in, and :meth:`paths` has not handed them over yet."""
+        return not self.taken and len(self.small) == len(self.starts) - 1
 
     def paths(self) -> Paths:
-        """All the chunks, in run order (every chunk added)."""
+        """All the chunks, in run order, handed over: the gather keeps none of them (a
+        sweep's points do not pile up in memory)."""
         assert self.counts is not None and self.complete
         parts = [self.small[c] for c in range(len(self.small))]
         rest = (np.concatenate([p[k] for p in parts]) for k in range(3))
-        return Paths(self.counts, *rest)
+        out = Paths(self.counts, *rest)
+        self.counts, self.small, self.taken = None, {}, True
+        return out
 
 
 def run_chunk(

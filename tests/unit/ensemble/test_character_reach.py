@@ -84,9 +84,10 @@ def test_leaving_out_what_never_happens_changes_no_number(
     kept (each character may be anywhere) and with the unreachable ones left out."""
     sc = load_scenario_text(ARMY)
     pruned = simulate(sc, engine=engine)
+    few = len(Cast.of(sc).model.reactions)
     everywhere = frozenset(sc.model.compartments)
     monkeypatch.setattr(cast_module, "reachable", lambda *_a, **_k: everywhere)
     full = simulate(sc, engine=engine)
-    assert len(Cast.of(sc).model.reactions) > 0
+    assert len(Cast.of(sc).model.reactions) > few  # the second ran every version
     for name in ("counts", "character_state", "change"):
         np.testing.assert_array_equal(pruned.dataset[name].values, full.dataset[name].values)

@@ -70,7 +70,9 @@ def test_packed_counts_are_the_same_numbers(values: list[int], fraction: bool) -
     counts = np.array(values, dtype=np.float64).reshape(1, -1, 1) + (0.5 if fraction else 0.0)
     paths = Paths(counts, np.zeros(1, np.int64), np.zeros((1, 0)), np.zeros((1, 0, 1)))
     small = paths.packed()
-    back = Paths.join([small])
+    gather = Gather([1])
+    gather.add(0, small)
+    back = gather.paths()
     assert back.counts.dtype == np.float64
     np.testing.assert_array_equal(back.counts, counts)
     if not fraction and max(map(abs, values)) < 2**31:
@@ -97,6 +99,7 @@ def test_chunks_gathered_in_any_order_are_the_runs_in_order() -> None:
     assert gather.complete
     got = gather.paths()
     assert got.counts.dtype == np.float64 and got.runs == 6
+    assert not gather.complete and gather.counts is None  # handed over, none kept
     for field in ("counts", "events", "fired", "change"):
         whole = np.concatenate([getattr(p, field) for p in parts])
         np.testing.assert_array_equal(getattr(got, field), whole)
