@@ -34,6 +34,9 @@ __all__ = [
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a scheduler before giving up (exit 2 naming the address)."""
 
+_MALLOC_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+"""Dask's setting of glibc's trim threshold in new workers (None: left unset)."""
+
 _WORKERS = "a whole number >= 1, or auto (one per core)"
 _ADDRESS = "tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786 (as `dask scheduler` prints it)"
 
@@ -79,6 +82,7 @@ def parse_scheduler(text: str, *, source: str = "--scheduler") -> str:
 def local_cluster(workers: int) -> Iterator[Any]:
     """A client of a new local cluster of ``workers`` single-threaded worker processes,
     closed (its workers stopped) on the way out, whatever happens."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     from hyosan.ensemble._quiet import QuietInterrupts
@@ -87,7 +91,13 @@ def local_cluster(workers: int) -> Iterator[Any]:
     # the workers' own log lines too (a task cancelled as the cluster stops, a lost
     # heartbeat): a new worker process reads Dask's settings from the environment
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
-    with _deaf_while_spawning():  # the workers start ignoring Ctrl-C
+    # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536: glibc then hands freed
+    # memory back at once and never raises its mmap threshold, so each chunk's count
+    # arrays land in memory new to the worker, written page fault by page fault (a third
+    # of a school chunk's time on a virtual machine whose host backs each new page).
+    # hyosan's workers allocate the same few arrays chunk after chunk: glibc's own
+    # settings keep them. A value set in this process's environment still wins.
+    with _deaf_while_spawning(), dask.config.set({_MALLOC_TRIM: None}):
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

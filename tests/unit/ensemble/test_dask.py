@@ -52,6 +52,26 @@ def test_a_cluster_gives_the_numbers_of_this_process(
     assert there.runs == runs
 
 
+_TRIM_GIVEN = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+"""As the tests started: Dask writes its own value into the environment of a process that
+starts workers with it, and leaves it there."""
+
+
+def _environ(names: tuple[str, ...]) -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in names}
+
+
+def test_local_workers_keep_glibcs_own_trim_threshold(dask_client: Any) -> None:
+    """hyosan's local workers start without Dask's ``MALLOC_TRIM_THRESHOLD_=65536`` (which
+    makes each chunk's arrays new memory, page faults and all) and with the rest of
+    Dask's start-up environment (one thread for the maths libraries)."""
+    names = ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")
+    seen = list(dask_client.run(_environ, names).values())
+    assert len(seen) == 2
+    ours = _TRIM_GIVEN  # one set in the environment would still win
+    assert all(w == {"MALLOC_TRIM_THRESHOLD_": ours, "OMP_NUM_THREADS": "1"} for w in seen)
+
+
 def test_a_client_passed_as_the_executor_is_used_as_a_client(dask_client: Any) -> None:
     scenario = hyosan.load_scenario("sir")
     here = hyosan.simulate(scenario, runs=5, seed=2)
