@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import mmap
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,16 @@ from hyosan._seeds import Seeds
 from hyosan._typing import FloatArray
 from hyosan.engines import Firings, Plan, run_plan
 
-__all__ = ["MAX_CHUNK_RUNS", "Gather", "Paths", "Seeds", "Shared", "chunk_bounds", "run_chunk"]
+__all__ = [
+    "MAX_CHUNK_RUNS",
+    "Gather",
+    "Paths",
+    "Seeds",
+    "Shared",
+    "chunk_bounds",
+    "counts_array",
+    "run_chunk",
+]
 
 MAX_CHUNK_RUNS = 1000
 """The most runs in one chunk: a chunk of the school's runs takes about half a second."""
@@ -138,8 +148,7 @@ class Gather:
 
     def add(self, chunk: int, paths: Paths) -> None:
         if self.counts is None:
-            shape = (self.starts[-1], *paths.counts.shape[1:])
-            self.counts = np.empty(shape, np.float64)
+            self.counts = counts_array((self.starts[-1], *paths.counts.shape[1:]))
         a, b = self.starts[chunk], self.starts[chunk + 1]
         self.counts[a:b] = paths.counts
         self.small[chunk] = (paths.events, paths.fired, paths.change)
@@ -158,6 +167,30 @@ class Gather:
         out = Paths(self.counts, *rest)
         self.counts, self.small, self.taken = None, {}, True
         return out
+
+
+SMALL_PAGES_FROM = 64 * 2**20
+"""Bytes from which an ensemble's counts go in memory without transparent huge pages."""
+
+
+def counts_array(shape: tuple[int, ...]) -> FloatArray:
+    """An empty float64 array for an ensemble's counts; a large one is mapped without
+    transparent huge pages.
+
+    numpy asks the kernel for huge pages for every array of 4 MB and more. Where the
+    memory is new to the machine (a virtual machine whose host backs each page
+    as it is first written, and takes freed memory back), writing it that way costs
+    2.3 to 3.0 ms a MB on this project's machine, against 1.0 to 1.3 ms a MB in small
+    pages: 100,000 runs of the school are 926 MB of counts, written while the workers
+    run, on the cores they run on. Read back, the two are as fast
+    (``docs/design/distributed.md``).
+    """
+    size = math.prod(shape) * 8
+    if size < SMALL_PAGES_FROM or not hasattr(mmap, "MADV_NOHUGEPAGE"):
+        return np.empty(shape, np.float64)
+    block = mmap.mmap(-1, size)
+    block.madvise(mmap.MADV_NOHUGEPAGE)
+    return np.frombuffer(block, np.float64).reshape(shape)  # freed with the array
 
 
 def run_chunk(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -9,13 +12,16 @@ from hypothesis import strategies as st
 
 import hyosan
 from hyosan._seeds import spawn_seeds
+from hyosan.ensemble import chunks
 from hyosan.ensemble.batch import Ensemble, run_ensembles
 from hyosan.ensemble.chunks import (
     MAX_CHUNK_RUNS,
+    SMALL_PAGES_FROM,
     Gather,
     Paths,
     Seeds,
     chunk_bounds,
+    counts_array,
     run_chunk,
 )
 from hyosan.ensemble.runners import InProcess
@@ -103,6 +109,47 @@ def test_chunks_gathered_in_any_order_are_the_runs_in_order() -> None:
     for field in ("counts", "events", "fired", "change"):
         whole = np.concatenate([getattr(p, field) for p in parts])
         np.testing.assert_array_equal(getattr(got, field), whole)
+
+
+def _vm_flags(address: int) -> list[str]:
+    """The kernel's flags of the mapping of this process that holds ``address``."""
+    inside = False
+    for line in Path("/proc/self/smaps").read_text(encoding="ascii").splitlines():
+        first = line.split()[0] if line.split() else ""
+        if "-" in first and not first.endswith(":"):
+            lo, hi = (int(x, 16) for x in first.split("-"))
+            inside = lo <= address < hi
+        elif inside and line.startswith("VmFlags:"):
+            return line.split()[1:]
+    raise AssertionError(f"no mapping holds {address:#x}")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="Linux's /proc only")
+def test_a_large_counts_array_is_mapped_without_huge_pages() -> None:
+    """An ensemble's large counts array is asked of the kernel without transparent huge
+    pages (``nh``): new to the machine, they cost several times small ones to write
+    here (distributed.md). A small one is numpy's own."""
+    big = counts_array((SMALL_PAGES_FROM // 8 // 1024, 8, 128))
+    assert big.dtype == np.float64 and big.flags.writeable and big.flags.c_contiguous
+    assert big.nbytes == SMALL_PAGES_FROM
+    assert "nh" in _vm_flags(big.ctypes.data)
+    big[-1, -1, -1] = 7.0
+    assert big.reshape(-1)[-1] == 7.0
+    small = counts_array((3, 4, 5))
+    assert small.flags.owndata and small.shape == (3, 4, 5)
+
+
+def test_chunks_gathered_into_a_mapped_array_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same runs gathered into an array of numpy's and into one mapped apart."""
+    ens = Ensemble.prepare(hyosan.load_scenario("school"), runs=12, seed=3)
+    got: list[Paths] = []
+    for limit in (SMALL_PAGES_FROM, 0):
+        monkeypatch.setattr(chunks, "SMALL_PAGES_FROM", limit)
+        run_ensembles([ens], InProcess(), lambda _e, p: got.append(p))
+    assert got[0].counts.flags.owndata and not got[1].counts.flags.owndata
+    np.testing.assert_array_equal(got[0].counts, got[1].counts)
 
 
 def test_a_chunk_gives_the_runs_of_the_whole_ensemble() -> None:
