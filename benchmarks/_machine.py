@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -69,6 +70,23 @@ def versions() -> dict[str, str]:
     return found
 
 
+def fresh_memory_ms_per_mb(megabytes: int = 256) -> float:
+    """Milliseconds to write one MB of memory new to this process (numpy's ``ones``).
+
+    Mostly the kernel's page faults; on a virtual machine that hands freed memory
+    back to its host, each of them is a fault in the host too, and this figure is
+    several times what it is on a machine of its own. A client that builds a
+    large result pays it for every MB.
+    """
+    import numpy as np
+
+    start = time.perf_counter()
+    block = np.ones(megabytes * 2**20 // 8)
+    seconds = time.perf_counter() - start
+    del block
+    return seconds * 1e3 / megabytes
+
+
 def machine(cpu: int | None) -> dict[str, Any]:
     """The machine, the core the runs are pinned to, and hyosan's commit."""
     commit = _first_line(["git", "rev-parse", "--short", "HEAD"])
@@ -81,6 +99,7 @@ def machine(cpu: int | None) -> dict[str, Any]:
         "memory_gb": round(_meminfo("MemTotal"), 1),
         "memory_available_gb": round(available_memory_gb(), 1),
         "os": f"{platform.system()} {platform.release()}",
+        "fresh_memory_ms_per_mb": round(fresh_memory_ms_per_mb(), 3),
         "hyosan_commit": commit + (" with uncommitted changes in src/" if dirty else ""),
         "versions": versions(),
     }

@@ -1,20 +1,21 @@
 """Scaling over Dask workers: cluster start-up, runs per second on 1 and 2 workers, the CLI.
 
 Run: ``python benchmarks/scaling.py [--school-runs 100000] [--sweep-runs 40]
-[--usa-runs 20] [--skip-usa] [--seed 1] [--quick]``; writes
+[--usa-runs 20] [--skip-usa] [--repeats 3] [--seed 1] [--quick]``; writes
 ``benchmarks/scaling.json`` and ``benchmarks/scaling.md`` (the options given
 are recorded in both) and prints the tables. ``--quick`` (school 20,000 runs,
 the 8-point sweep below at 4 runs a point, no usa) is a smoke test of a few
-minutes; the default run takes about 35 minutes on two idle cores, a quarter
-hour each for the sweep and usa. ``--school-only N`` measures only the
-school's throughput, N times in a row (its ratio varies from run to run).
+minutes. ``--school-only N`` measures only the school's throughput, with N
+pairs of legs.
 
 1. Start-up: seconds from nothing to a ``local_cluster(1)`` and a
    ``local_cluster(2)`` (``hyosan.ensemble.cluster``) whose workers are all up,
    each apart (Dask's import timed first, apart); target under 3 s.
 2. Throughput, runs per second once the clusters are up, side by side: the
-   serial path (``client=None``), 1 worker, 2 workers, each after an untimed
-   small run on the same path (workers load hyosan and the kernel): ``school``,
+   serial path (``client=None``) once, then 1 worker and 2 workers one after the
+   other ``--repeats`` times, each leg after an untimed small run on the same
+   path (workers load hyosan and the kernel); a path's figure is its median leg,
+   the ratio the median of the pairs' ratios: ``school``,
    the ``season2`` sweep (its ``[sweep]`` grid, 9 points; the 8-point grid with
    ``--quick``) and ``usa`` with tau-leaping. Targets: 2 workers at least 1.8
    times 1 worker on school and the sweep. 1 worker against the serial path is
@@ -80,6 +81,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--usa-runs", type=int, default=20)
     parser.add_argument("--skip-usa", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="1- and 2-worker legs side by side (default 3)"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke test of a few minutes")
     parser.add_argument(
         "--school-only",
@@ -191,19 +195,45 @@ def start_clusters(stacks: dict[int, contextlib.ExitStack]) -> tuple[dict[str, f
     return figures, clients
 
 
-def throughput(case: Case, clients: dict[int, Any]) -> dict[str, Any]:
-    """Runs per second of ``case`` on each path, one after another, each warmed first."""
+def throughput(case: Case, clients: dict[int, Any], repeats: int = 1) -> dict[str, Any]:
+    """Runs per second of ``case`` on each path, each leg warmed first: the serial path
+    once, then 1 worker and 2 workers side by side ``repeats`` times. Each path's
+    figures are its median leg; the ratio is the median of the pairs' ratios (this
+    machine's legs vary by 10 to 25% from one to the next)."""
     row: dict[str, Any] = {"case": case.name}
-    for mode, client in zip(MODES, (None, clients[1], clients[2]), strict=True):
+    legs = [("serial", None)]
+    legs += [
+        (m, clients[n]) for _ in range(repeats) for m, n in (("1 worker", 1), ("2 workers", 2))
+    ]
+    seen: dict[str, list[tuple[int, float, float]]] = {m: [] for m in MODES}
+    for mode, client in legs:
         warm_up(case, client)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         runs = case.run(client)
-        seconds = time.perf_counter() - start
-        row[mode] = {"runs": runs, "seconds": seconds, "runs_per_s": runs / seconds}
-        print(f"  {case.name}, {mode}: {seconds:.2f} s, {runs / seconds:,.1f} runs/s", flush=True)
-    rate = {m: row[m]["runs_per_s"] for m in MODES}
-    row["speedup_2_over_1"] = rate["2 workers"] / rate["1 worker"]
-    row["one_worker_over_serial"] = rate["1 worker"] / rate["serial"]
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        seen[mode].append((runs, seconds, cpu))  # cpu: this process, all its threads
+        print(
+            f"  {case.name}, {mode}: {seconds:.2f} s, {runs / seconds:,.1f} runs/s, "
+            f"this process's CPU {cpu:.2f} s",
+            flush=True,
+        )
+    for mode, got in seen.items():
+        runs = got[0][0]
+        seconds = statistics.median(s for _, s, _ in got)
+        row[mode] = {
+            "runs": runs,
+            "seconds": seconds,
+            "runs_per_s": runs / seconds,
+            "client_cpu_s": statistics.median(c for _, _, c in got),
+            "all_seconds": [s for _, s, _ in got],
+        }
+    pairs = zip(seen["1 worker"], seen["2 workers"], strict=True)
+    row["speedups"] = [one[1] / two[1] for one, two in pairs]
+    row["speedup_2_over_1"] = statistics.median(row["speedups"])
+    row["one_worker_over_serial"] = row["serial"]["seconds"] / row["1 worker"]["seconds"]
+    if repeats > 1:
+        ratios = ", ".join(f"{v:.2f}" for v in row["speedups"])
+        print(f"  2 workers / 1 worker: {row['speedup_2_over_1']:.2f} ({ratios})", flush=True)
     return row
 
 
@@ -315,7 +345,9 @@ def checks(data: dict[str, Any]) -> list[dict[str, Any]]:
         v, aimed = row["speedup_2_over_1"], "usa" not in row["case"]
         goal = f">= {t['speedup_2_over_1']}" if aimed else ""
         met = v >= t["speedup_2_over_1"] if aimed else None
-        rows.append((f"{row['case']}: 2 workers / 1 worker", f"{v:.2f}", goal, met))
+        each = ", ".join(f"{r:.2f}" for r in row.get("speedups", [v]))
+        figure = f"{v:.2f}" if len(row.get("speedups", [])) < 2 else f"{v:.2f} (median of {each})"
+        rows.append((f"{row['case']}: 2 workers / 1 worker", figure, goal, met))
         r1 = row["one_worker_over_serial"]
         rows.append((f"{row['case']}: 1 worker / serial", f"{r1:.2f}", "", None))
     v, w1, w0 = c["workers_1_over_plain"], c["school_2000_workers_1_s"], c["school_2000_s"]
@@ -333,11 +365,13 @@ def checks(data: dict[str, Any]) -> list[dict[str, Any]]:
 def render(data: dict[str, Any]) -> str:
     """The markdown: the figures against their targets, then throughput and per-task costs."""
     m, load = data["machine"], data["load_average"]
+    fresh = m.get("fresh_memory_ms_per_mb", float("nan"))
     lines = [
         f"# hyosan over Dask workers{' (--quick)' if data['options']['quick'] else ''}",
         "",
         f"{m['cpu_model']}, {m['cpus']} cores; load average {load['start'][0]:.2f} at the "
-        f"start, {load['end'][0]:.2f} at the end.",
+        f"start, {load['end'][0]:.2f} at the end; memory new to a process costs "
+        f"{fresh:.2f} ms a MB to write.",
         "",
         "| measure | figure | target | met |",
         "| --- | ---: | ---: | --- |",
@@ -352,7 +386,9 @@ def _detail(data: dict[str, Any]) -> list[str]:
     lines = ["| runs per second | " + " | ".join(MODES) + " |", "| --- | ---: | ---: | ---: |"]
     for row in data["throughput"]:
         cells = " | ".join(
-            f"{row[m]['runs_per_s']:,.1f} ({row[m]['seconds']:.1f} s)" for m in MODES
+            f"{row[m]['runs_per_s']:,.1f} ({row[m]['seconds']:.1f} s; client "
+            f"{row[m].get('client_cpu_s', float('nan')):.1f} s CPU)"
+            for m in MODES
         )
         lines.append(f"| {row['case']} | {cells} |")
     lines += [
@@ -383,12 +419,15 @@ def _detail(data: dict[str, Any]) -> list[str]:
 
 def school_only(args: argparse.Namespace) -> None:
     """The school's runs per second on each path, ``args.school_only`` times (nothing written)."""
+    from _machine import fresh_memory_ms_per_mb
+
+    print(f"  new memory: {fresh_memory_ms_per_mb():.2f} ms a MB", flush=True)
     case = cases(args)[0]
     with contextlib.ExitStack() as one, contextlib.ExitStack() as two:
         _, clients = start_clusters({1: one, 2: two})
-        for _ in range(args.school_only):
-            row = throughput(case, clients)
-            print(f"  2 workers / 1 worker: {row['speedup_2_over_1']:.2f}", flush=True)
+        row = throughput(case, clients, args.school_only)
+        ratios = ", ".join(f"{v:.2f}" for v in row["speedups"])
+        print(f"  2 workers / 1 worker: median {row['speedup_2_over_1']:.2f} ({ratios})")
 
 
 def main() -> None:
@@ -403,7 +442,7 @@ def main() -> None:
     try:
         print("starting the clusters", flush=True)
         data["startup"], clients = start_clusters(stacks)
-        data["throughput"] = [throughput(case, clients) for case in cases(args)]
+        data["throughput"] = [throughput(c, clients, args.repeats) for c in cases(args)]
         data["scheduler"] = scheduler_overhead(clients[2])
     finally:
         for n, stack in stacks.items():
