@@ -11,7 +11,14 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["EngineError", "HyosanError", "InputError", "RunawayError", "unknown"]
+__all__ = [
+    "EngineError",
+    "HyosanError",
+    "InputError",
+    "RunawayError",
+    "WorkersLost",
+    "unknown",
+]
 
 
 class HyosanError(Exception):
@@ -105,6 +112,16 @@ def unknown(
 
 class EngineError(HyosanError, RuntimeError):
     """An engine could not finish a run (a kernel returned a failure status)."""
+
+
+class WorkersLost(HyosanError, RuntimeError):
+    """Runs that a Dask cluster gave up: the workers running a chunk died every time it
+    ran (out of memory, killed, their machine lost), or the scheduler went away.
+
+    Neither bad input nor a bug of hyosan's (exit status 1, one line, no
+    traceback); the chunks that finished before are kept where ``--out`` keeps
+    them, and ``--resume`` runs the rest.
+    """
 
 
 class RunawayError(InputError):

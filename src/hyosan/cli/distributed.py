@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hyosan.cli.shared import check_out
-from hyosan.errors import InputError
+from hyosan.errors import InputError, WorkersLost
 
 if TYPE_CHECKING:
     from hyosan.ensemble.cluster import Opening
@@ -99,8 +99,9 @@ def open_parts(
 def keeping(parts: Parts | None, out_dir: Path | None) -> Iterator[None]:
     """What becomes of the parts when a run stops early.
 
-    Interrupted with parts finished, they stay and the one line says how to go on;
-    with none finished, or ended by bad input (a runaway, which would come again),
+    Interrupted, or given up by the cluster (:class:`WorkersLost`), with parts
+    finished, they stay and the one line says how to go on; with none finished, or
+    ended by bad input (a runaway, which would come again),
     the parts this command began go, and so does the out folder if it made it. The
     parts of a run being resumed always stay (a ``--resume`` refused loses nothing).
     """
@@ -108,11 +109,11 @@ def keeping(parts: Parts | None, out_dir: Path | None) -> Iterator[None]:
     fresh = parts is not None and parts.stored is None  # not a --resume: its parts stay
     try:
         yield
-    except (KeyboardInterrupt, InputError) as stop:
+    except (KeyboardInterrupt, InputError, WorkersLost) as stop:
         if parts is None or out_dir is None:
             raise
-        if isinstance(stop, KeyboardInterrupt) and parts.finished():
-            stop.hint = (  # type: ignore[attr-defined]
+        if isinstance(stop, KeyboardInterrupt | WorkersLost) and parts.finished():
+            stop.hint = (  # type: ignore[union-attr]
                 f"{parts.finished()} finished part(s) are kept in {out_dir}: "
                 "the same command with --resume runs only what is missing"
             )

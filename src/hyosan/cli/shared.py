@@ -22,7 +22,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
-from hyosan.errors import InputError
+from hyosan.errors import InputError, WorkersLost
 
 __all__ = [
     "Interrupted",
@@ -56,7 +56,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     An interruption (:class:`KeyboardInterrupt`, or :class:`Interrupted` for the
     signal :func:`hyosan.cli.main.main` turned into one) exits ``128 + signal``
     (130 for Ctrl-C, 143 for SIGTERM) with one line; the writers' own clean-up
-    (``finally`` blocks) has run by then.
+    (``finally`` blocks) has run by then. Runs a Dask cluster gave up
+    (:class:`~hyosan.errors.WorkersLost`) exit 1 with one line and no traceback.
     """
 
     @functools.wraps(command)
@@ -74,6 +75,10 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             hint = getattr(stop, "hint", "") or "nothing half-written is left"
             print(f"hyosan: interrupted ({name}); {hint}", file=sys.stderr)
             raise typer.Exit(128 + signum) from None
+        except WorkersLost as lost:  # not ours, not the input's: no traceback to read
+            hint = getattr(lost, "hint", "")
+            print(f"hyosan: error: {lost}" + (f"; {hint}" if hint else ""), file=sys.stderr)
+            raise typer.Exit(1) from None
         except Exception as error:  # a fault of ours: summary first, then the traceback
             print(
                 "hyosan: internal error (a bug in hyosan; please report it): "

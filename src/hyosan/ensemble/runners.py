@@ -18,7 +18,7 @@ import collections
 import os
 import pickle
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from hyosan.ensemble.chunks import Paths, RunProgress, Seeds, Shared, run_chunk
+from hyosan.errors import WorkersLost
 
 __all__ = ["InProcess", "OnDask", "OnExecutor", "Runner", "Task", "runner_for"]
 
@@ -55,9 +56,10 @@ class Runner(Protocol):
         """How many tasks can run at once (chunks are sized for it)."""
         ...
 
-    def run(self, tasks: Sequence[Task], done: Done, step: Step | None) -> None:
+    def run(self, tasks: Iterable[Task], done: Done, step: Step | None) -> None:
         """Run ``tasks``, calling ``done`` as each finishes and ``step`` (where the runner
-        sees them) as its runs advance."""
+        sees them) as its runs advance. ``tasks`` may be an iterator: each task goes out
+        as it is taken."""
         ...
 
 
@@ -66,7 +68,7 @@ class InProcess:
 
     workers = 1
 
-    def run(self, tasks: Sequence[Task], done: Done, step: Step | None) -> None:
+    def run(self, tasks: Iterable[Task], done: Done, step: Step | None) -> None:
         for i, task in enumerate(tasks):
             done(i, run_chunk(task.shared, task.start, task.seeds, _within(step, i, task.start)))
 
@@ -88,12 +90,11 @@ class OnExecutor:
     def workers(self) -> int:
         return int(getattr(self.executor, "_max_workers", 0) or os.cpu_count() or 1)
 
-    def run(self, tasks: Sequence[Task], done: Done, step: Step | None) -> None:
-        futures = {
-            self.executor.submit(_run_packed, t.shared, t.start, t.seeds): i
-            for i, t in enumerate(tasks)
-        }
+    def run(self, tasks: Iterable[Task], done: Done, step: Step | None) -> None:
+        futures: dict[Future[Paths], int] = {}
         try:
+            for i, t in enumerate(tasks):
+                futures[self.executor.submit(_run_packed, t.shared, t.start, t.seeds)] = i
             for future in as_completed(futures):
                 done(futures[future], future.result())
         finally:
@@ -148,27 +149,49 @@ class OnDask:
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         return max(1, int(threads))
 
-    def run(self, tasks: Sequence[Task], done: Done, step: Step | None) -> None:
+    def run(self, tasks: Iterable[Task], done: Done, step: Step | None) -> None:
         from dask.distributed import as_completed as dask_completed
 
         # each ensemble goes to every worker once, as bytes (see _run_shared)
         shared: dict[int, tuple[Future[Any], str]] = {}
-        for t in tasks:
-            if id(t.shared) not in shared:
-                packed = pickle.dumps(t.shared)
-                data = self.client.scatter(packed, broadcast=True, hash=False)
-                shared[id(t.shared)] = (data, uuid.uuid4().hex)
-        futures = {
-            self.client.submit(_run_shared, *shared[id(t.shared)], t.start, t.seeds, pure=False): i
-            for i, t in enumerate(tasks)
-        }
+        futures: dict[Any, int] = {}
         try:
+            for i, t in enumerate(tasks):  # each goes out as it is taken
+                if id(t.shared) not in shared:
+                    packed = pickle.dumps(t.shared)
+                    data = self.client.scatter(packed, broadcast=True, hash=False)
+                    shared[id(t.shared)] = (data, uuid.uuid4().hex)
+                on = shared[id(t.shared)]
+                futures[self.client.submit(_run_shared, *on, t.start, t.seeds, pure=False)] = i
             for future in dask_completed(futures):
-                paths = future.result()
+                paths = _outcome(future)
                 done(futures[future], paths)
                 future.release()  # its arrays leave the worker's memory
         finally:
             self.client.cancel([*futures, *(data for data, _ in shared.values())])
+
+
+def _outcome(future: Any) -> Paths:
+    """A finished chunk's paths; a chunk the cluster gave up is :class:`WorkersLost`."""
+    from concurrent.futures import CancelledError
+
+    from dask.distributed import KilledWorker
+
+    try:
+        paths: Paths = future.result()
+    except KilledWorker as e:
+        raise WorkersLost(
+            "the Dask workers running a chunk of runs died each time it ran (out of "
+            f"memory, or killed; the workers' own logs say which): {_first_line(e)}"
+        ) from None
+    except CancelledError as e:  # the scheduler went away: its futures are cancelled
+        raise WorkersLost(f"the Dask scheduler went away mid-run: {_first_line(e)}") from None
+    return paths
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:300]
 
 
 def runner_for(executor: Executor | None, client: Any | None) -> Runner:

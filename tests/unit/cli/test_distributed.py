@@ -4,6 +4,7 @@ wherever the runs go, bad values refused with one line, and a run or sweep stopp
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,7 +13,9 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psutil
 import pytest
 
 from .cli_runner import Cli
@@ -89,24 +92,19 @@ def test_two_workers_write_the_files_of_one(cli: Cli, tmp_path: Path) -> None:
     assert not (tmp_path / "two" / PARTS).exists()  # the parts go once the files are written
 
 
-@pytest.fixture(scope="module")
-def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``dask scheduler`` and one ``dask worker``, each a process of its own."""
-    folder = tmp_path_factory.mktemp("dask")
+@contextlib.contextmanager
+def _dask_processes(
+    folder: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real ``dask scheduler`` and one ``dask worker``, each a process of its own: the
+    scheduler's address and the worker's process (its nanny)."""
     address = f"tcp://127.0.0.1:{_free_port()}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": folder}
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    quiet.update(cwd=folder, env={**os.environ, **(env or {})})
     dask = [sys.executable, "-m", "dask"]
+    port = address.rsplit(":", 1)[1]
     boss = subprocess.Popen(
-        [
-            *dask,
-            "scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            address.rsplit(":", 1)[1],
-            "--no-dashboard",
-        ],
-        **quiet,
+        [*dask, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"], **quiet
     )
     hand = subprocess.Popen(
         [
@@ -117,12 +115,12 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "1",
             "--no-dashboard",
             "--local-directory",
-            str(folder),
+            folder,
         ],
         **quiet,
     )
     try:
-        yield address
+        yield address, hand
     finally:
         for proc in (hand, boss):
             proc.terminate()
@@ -130,6 +128,12 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _dask_processes(tmp_path_factory.mktemp("dask")) as (address, _):
+        yield address
 
 
 def test_runs_on_a_running_scheduler_write_the_same_files(
@@ -212,4 +216,33 @@ def test_ctrl_c_on_two_workers_keeps_the_parts_and_resume_finishes(
     assert cli(*args, out, "--resume") == 0, cli.err
     seed = next(line for line in (out / "scenario.toml").read_text().splitlines() if "seed" in line)
     assert cli(*args, whole, "--seed", seed.split("=")[1].strip()) == 0, cli.err
+    assert _files(out) == _files(whole)
+
+
+def test_a_chunk_the_cluster_gives_up_exits_1_keeping_the_parts(cli: Cli, tmp_path: Path) -> None:
+    """The worker process dies mid-run on a cluster that allows no failure: Dask gives
+    the chunk up (KilledWorker), and hyosan says so in one line, exit 1, no traceback,
+    keeping the finished parts; ``--resume`` on the restarted worker finishes the run."""
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    no_retry = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    with _dask_processes(tmp_path, no_retry) as (address, nanny):
+        args = ["run", "season2", "--runs", "6", "--t-end", "240", "--seed", "4", "--out"]
+        proc = subprocess.Popen(
+            [*HYOSAN, *args, str(out), "--scheduler", address],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _wait_for(out / PARTS, "chunk-*.npz", proc)
+        for worker in psutil.Process(nanny.pid).children():  # the worker, not its nanny
+            worker.kill()
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, err
+        line = err.strip().splitlines()[-1]
+        assert line.startswith("hyosan: error: the Dask workers running a chunk"), err
+        assert "--resume" in line and str(out) in line and "Traceback" not in err
+        assert list((out / PARTS).glob("chunk-*.npz"))
+
+        assert cli(*args, out, "--scheduler", address, "--resume") == 0, cli.err
+    assert cli(*args, whole) == 0, cli.err
     assert _files(out) == _files(whole)
