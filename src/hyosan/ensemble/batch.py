@@ -11,7 +11,7 @@ the workers never wait for a point to finish.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,11 +57,7 @@ class Ensemble:
         max_events: int | None = None,
     ) -> Ensemble:
         """Choose the engine, check the sizes, spawn the seeds and build the plan."""
-        eng = get_engine(engine or scenario.engine, in_space=scenario.world is not None)
-        n = 1 if not eng.stochastic else (runs if runs is not None else scenario.runs)
-        if eng.integer_counts:  # a scenario written for the ODE may hold fractions
-            scenario.check_integer_counts()
-        check_sizes(scenario, runs=n, engine=eng.name)  # before a seed or a count is allocated
+        eng, n = cls.check(scenario, engine, runs)  # before a seed or a count is allocated
         recorded, seeds = spawn_seeds(seed if seed is not None else scenario.seed, n)
         resolved = scenario.replace(
             engine=eng.name, runs=n, seed=recorded if recorded >= 0 else None
@@ -71,6 +67,21 @@ class Ensemble:
         budget = max_events if max_events is not None else default_max_events(float(cast.x0.sum()))
         shared = Shared(plan, cast.x0, resolved.time.times, budget)
         return cls(resolved, cast, shared, seeds, recorded)
+
+    @staticmethod
+    def check(
+        scenario: Scenario, engine: str | Engine | None = None, runs: int | None = None
+    ) -> tuple[Engine, int]:
+        """The engine and the number of runs (one for a deterministic engine) that
+        :meth:`prepare` would use, once the counts suit the engine and the result fits
+        in memory: what can be refused, refused without preparing anything."""
+        if not isinstance(engine, Engine):
+            engine = get_engine(engine or scenario.engine, in_space=scenario.world is not None)
+        n = 1 if not engine.stochastic else (runs if runs is not None else scenario.runs)
+        if engine.integer_counts:  # a scenario written for the ODE may hold fractions
+            scenario.check_integer_counts()
+        check_sizes(scenario, runs=n, engine=engine.name)
+        return engine, n
 
     @property
     def runs(self) -> int:
@@ -135,40 +146,55 @@ class Tally:
 
 
 def run_ensembles(
-    ensembles: Sequence[Ensemble],
+    ensembles: Iterable[Ensemble],
     runner: Runner,
     finished: Callable[[int, Paths], None],
     *,
     store: ChunkStore | None = None,
     progress: Progress | None = None,
+    total: int | None = None,
 ) -> None:
     """Run every ensemble's chunks on ``runner``; ``finished(e, paths)`` gets ensemble ``e``'s
     runs, in run order, once all its chunks are in. The chunks are
     :func:`~hyosan.ensemble.chunks.chunk_bounds` for the runner's workers, or those
-    the ``store`` saved before."""
-    bounds = [chunk_bounds(e.runs, runner.workers) for e in ensembles]
+    the ``store`` saved before.
+
+    ``ensembles`` may be an iterator that prepares each as it is asked for (a sweep's
+    grid points): an ensemble's chunks go out before the next is taken, so the workers
+    start on the first while this process prepares the rest. ``total`` is then the
+    number of runs in all, for ``progress`` (a ``store`` takes them all first).
+    """
+    if store is not None or total is None:
+        ensembles = list(ensembles)
+        total = sum(e.runs for e in ensembles)
+    workers = runner.workers
+    planned: list[list[tuple[int, int]]] | None = None
     if store is not None:
-        bounds = store.begin(ensembles, bounds)
-    tally = Tally(progress, sum(e.runs for e in ensembles))
-    got = [Gather([b - a for a, b in chunks]) for chunks in bounds]
+        assert isinstance(ensembles, list)
+        planned = store.begin(ensembles, [chunk_bounds(e.runs, workers) for e in ensembles])
+    tally = Tally(progress, total)
+    taken: list[Ensemble] = []
+    got: list[Gather] = []
     where: list[tuple[int, int]] = []  # task -> (ensemble, chunk)
-    tasks: list[Task] = []
-    for e, ens in enumerate(ensembles):
-        for c, task in enumerate(ens.tasks(bounds[e])):
-            kept = store.load(e, c) if store is not None else None
-            if kept is None:
-                where.append((e, c))
-                tasks.append(task)
-            else:
-                got[e].add(c, kept)
-                tally.finished(kept)
 
     def complete(e: int) -> None:
         if got[e].complete:
             finished(e, got[e].paths())
 
-    for e in range(len(ensembles)):
-        complete(e)  # when all its chunks were kept
+    def tasks() -> Iterator[Task]:
+        for e, ens in enumerate(ensembles):
+            chunks = planned[e] if planned is not None else chunk_bounds(ens.runs, workers)
+            taken.append(ens)
+            got.append(Gather([b - a for a, b in chunks]))
+            for c, task in enumerate(ens.tasks(chunks)):
+                kept = store.load(e, c) if store is not None else None
+                if kept is None:
+                    where.append((e, c))
+                    yield task
+                else:
+                    got[e].add(c, kept)
+                    tally.finished(kept)
+            complete(e)  # when all its chunks were kept
 
     def done(i: int, paths: Paths) -> None:
         e, c = where[i]
@@ -179,7 +205,7 @@ def run_ensembles(
         complete(e)
 
     def step(i: int, run: int, t: float, events: int) -> None:
-        end = ensembles[where[i][0]].resolved.time.end
+        end = taken[where[i][0]].resolved.time.end
         tally.step(i, run, t / end if end > 0 else 1.0, events)
 
-    runner.run(tasks, done, step if progress is not None else None)
+    runner.run(tasks(), done, step if progress is not None else None)

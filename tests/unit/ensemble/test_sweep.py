@@ -12,6 +12,7 @@ import pytest
 
 import hyosan
 import hyosan.ensemble.sweep as sweep_module
+from hyosan.ensemble.batch import Ensemble
 from hyosan.ensemble.outcomes import Outcome
 from hyosan.ensemble.sweep import Axis, SweepTable, apply_axes, sweep, sweep_from_table
 from hyosan.errors import InputError
@@ -94,6 +95,45 @@ def test_bad_value_is_refused_before_anything_runs(monkeypatch: pytest.MonkeyPat
     assert info.value.key == "sweep.vary[1].values[1]"
     assert info.value.value == -1.0
     assert "parameters.beta = -1.0" in str(info.value)
+
+
+def test_a_point_too_large_for_its_engine_is_refused_before_anything_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Points are prepared as the runs go, but what could refuse one is checked for
+    every point first: the third point's 20 billion people for the exact engine."""
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("ran before every point was checked")
+
+    monkeypatch.setattr(sweep_module, "run_ensembles", never)
+    with pytest.raises(InputError) as info:
+        sweep(SIR, [Axis("initial.S", (100, 200, 20_000_000_000))], runs=2)
+    assert info.value.key == "initial" and "--engine tau or ode" in str(info.value)
+
+
+def test_points_are_prepared_as_the_runs_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first point's runs start before the second point is prepared (a season 2
+    point takes 0.4 s to prepare: the workers start on the first meanwhile), and the
+    progress knows every point's runs from the start."""
+    prepared: list[float] = []
+    real = Ensemble.prepare.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Ensemble], scenario: hyosan.Scenario, **kw: Any) -> Ensemble:
+        prepared.append(scenario.parameters["beta"])
+        return real(cls, scenario, **kw)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Ensemble, "prepare", classmethod(counting))
+    seen: list[tuple[float, float, int]] = []
+    axes = [Axis("parameters.beta", (0.2, 0.3, 0.4))]
+    tell = lambda done, total, _events: seen.append((done, total, len(prepared)))  # noqa: E731
+    frame = sweep(SIR, axes, runs=4, seed=2, progress=tell)
+    assert prepared == [0.2, 0.3, 0.4] and list(frame["runs"]) == [4, 4, 4]
+    assert {total for _, total, _ in seen} == {12.0}
+    assert [n for done, _, n in seen if 0 < done < 4] and all(
+        n == 1 for done, _, n in seen if done < 4
+    )
+    assert seen[-1][:2] == (12.0, 12.0)
 
 
 def test_a_sweep_needs_an_axis() -> None:
