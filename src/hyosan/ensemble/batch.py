@@ -29,7 +29,7 @@ from hyosan.results import Result
 from hyosan.scenario import Scenario
 from hyosan.scenario.sizes import check_sizes
 
-__all__ = ["ChunkStore", "Ensemble", "Progress", "Tally", "run_ensembles"]
+__all__ = ["ChunkStore", "Ensemble", "Progress", "Tally", "run_ensembles", "shifted"]
 
 Progress = Callable[[float, float, int], None]
 """Called with (runs done, runs in all, events so far); a run under way counts by the
@@ -145,6 +145,14 @@ class Tally:
             self.progress(done, self.total, self.events + self._part[1])
 
 
+def shifted(progress: Progress | None, before: int) -> Progress | None:
+    """``progress`` counting ``before`` runs (finished earlier: kept parts) as done."""
+    if progress is None:
+        return None
+    tell = progress
+    return lambda done, total, events: tell(before + done, before + total, events)
+
+
 def run_ensembles(
     ensembles: Iterable[Ensemble],
     runner: Runner,
@@ -154,24 +162,19 @@ def run_ensembles(
     progress: Progress | None = None,
     total: int | None = None,
 ) -> None:
-    """Run every ensemble's chunks on ``runner``; ``finished(e, paths)`` gets ensemble ``e``'s
-    runs, in run order, once all its chunks are in. The chunks are
-    :func:`~hyosan.ensemble.chunks.chunk_bounds` for the runner's workers, or those
-    the ``store`` saved before.
-
-    ``ensembles`` may be an iterator that prepares each as it is asked for (a sweep's
-    grid points): an ensemble's chunks go out before the next is taken, so the workers
-    start on the first while this process prepares the rest. ``total`` is then the
-    number of runs in all, for ``progress`` (a ``store`` takes them all first).
-    """
+    """Run every ensemble's chunks (:func:`~hyosan.ensemble.chunks.chunk_bounds`, or the
+    ``store``'s) on ``runner``; ``finished(e, paths)`` gets ensemble ``e``'s runs, in run
+    order, once all its chunks are in. ``ensembles`` may be an iterator that prepares
+    each when asked (a sweep's points): an ensemble's chunks go out before the next is
+    taken, so the workers start while this process prepares the rest; ``total`` then
+    gives the runs in all."""
+    workers = runner.workers
+    planned: list[list[tuple[int, int]]] | None = None
     if store is not None or total is None:
         ensembles = list(ensembles)
         total = sum(e.runs for e in ensembles)
-    workers = runner.workers
-    planned: list[list[tuple[int, int]]] | None = None
-    if store is not None:
-        assert isinstance(ensembles, list)
-        planned = store.begin(ensembles, [chunk_bounds(e.runs, workers) for e in ensembles])
+        bounds = [chunk_bounds(e.runs, workers) for e in ensembles]
+        planned = store.begin(ensembles, bounds) if store is not None else bounds
     tally = Tally(progress, total)
     taken: list[Ensemble] = []
     got: list[Gather] = []

@@ -32,7 +32,7 @@ from hyosan._checks import check_whole
 from hyosan._seeds import spawn_seeds
 from hyosan._typing import SeedLike
 from hyosan.ensemble.bar import showing
-from hyosan.ensemble.batch import Ensemble, Progress, run_ensembles
+from hyosan.ensemble.batch import Ensemble, Progress, run_ensembles, shifted
 from hyosan.ensemble.chunks import Paths
 from hyosan.ensemble.outcomes import OUTCOME_HELP, Outcome, summarize_runs
 from hyosan.ensemble.runners import Runner, runner_for
@@ -235,7 +235,7 @@ class _Grid:
         """A row per point: the rows ``store`` kept, and those of the points run now,
         all at once on ``runner`` (each saved to ``store`` as it finishes)."""
         n = len(self.points)
-        rows = {k: r for k in range(n) if (r := _kept(store, k)) is not None}
+        rows = {k: r for k in range(n) if store is not None and (r := store.load_row(k))}
         todo = [k for k in range(n) if k not in rows]
         ensembles: list[Ensemble] = []
         told: set[str] = set()
@@ -262,7 +262,7 @@ class _Grid:
 
         before = sum(int(rows[k]["runs"]) for k in rows)
         total = sum(Ensemble.check(self.points[k])[1] for k in todo)  # all, before any run
-        tell = _shifted(progress, before)
+        tell = shifted(progress, before)
         run_ensembles(prepared(), runner, finished, progress=tell, total=total)
         return rows
 
@@ -271,18 +271,6 @@ def _point_seeds(seed: SeedLike, n: int) -> tuple[int, list[int]]:
     """The sweep's recorded seed and grid point ``k``'s seed: its ``k``-th child, as an int."""
     recorded, children = spawn_seeds(seed, n)
     return recorded, [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-
-
-def _kept(store: RowStore | None, k: int) -> dict[str, Any] | None:
-    return store.load_row(k) if store is not None else None
-
-
-def _shifted(progress: Progress | None, before: int) -> Progress | None:
-    """``progress`` counting ``before`` runs (of points finished earlier) as done."""
-    if progress is None:
-        return None
-    tell = progress
-    return lambda done, total, events: tell(before + done, before + total, events)
 
 
 def _description(
