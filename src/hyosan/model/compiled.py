@@ -168,15 +168,20 @@ def _changes(stoich: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
 def _dependencies(
     law: IntArray, r1: IntArray, r2: IntArray, stoich: IntArray, in_n: FloatArray
 ) -> tuple[IntArray, IntArray]:
-    nr = len(law)
+    """For each reaction ``j``, in CSR form and in order: ``j`` itself, the reactions that
+    read a compartment ``j`` changes, and, when ``j`` changes ``N``, every frequency-
+    dependent reaction. One boolean matrix product (season 2's 453 reactions: a
+    millisecond, where a loop over the pairs took 0.4 s a grid point)."""
+    nr, nc = stoich.shape
+    reads = np.zeros((nr, nc), dtype=bool)
+    for reactant in (r1, r2):
+        has = reactant >= 0
+        reads[np.flatnonzero(has), reactant[has]] = True
+    changed = stoich != 0
+    hit = (changed.astype(np.int64) @ reads.T.astype(np.int64)) > 0  # hit[j, m]
+    hit |= np.eye(nr, dtype=bool)
+    hit |= np.outer(stoich @ in_n != 0, law == RateLaw.FREQUENCY)
+    rows, cols = np.nonzero(hit)  # row-major: each j's reactions in increasing order
     ptr = np.zeros(nr + 1, dtype=np.int64)
-    rows: list[int] = []
-    for j in range(nr):
-        changed = set(np.flatnonzero(stoich[j]).tolist())
-        changes_n = bool(np.dot(stoich[j], in_n) != 0)
-        for m in range(nr):
-            reads = {int(r1[m]), int(r2[m])} - {-1}
-            if m == j or reads & changed or (changes_n and law[m] == RateLaw.FREQUENCY):
-                rows.append(m)
-        ptr[j + 1] = len(rows)
-    return ptr, np.array(rows, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(rows, minlength=nr))
+    return ptr, cols.astype(np.int64)

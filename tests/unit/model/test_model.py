@@ -135,6 +135,39 @@ def test_compile_builds_arrays_and_dependencies() -> None:
     assert deps == {0: {0, 1}, 1: {0, 1}}
 
 
+def _dependencies_pair_by_pair(cm: object) -> list[list[int]]:
+    """The dependency graph's definition, reaction pair by reaction pair (the module
+    docstring of hyosan.model.compiled): what the compiled arrays must hold."""
+    law, r1, r2, stoich, in_n = (getattr(cm, f) for f in ("law", "r1", "r2", "stoich", "in_n"))
+    graph = []
+    for j in range(len(law)):
+        changed = set(np.flatnonzero(stoich[j]).tolist())
+        changes_n = bool(np.dot(stoich[j], in_n) != 0)
+        graph.append(
+            [
+                m
+                for m in range(len(law))
+                if m == j
+                or ({int(r1[m]), int(r2[m])} - {-1}) & changed
+                or (changes_n and law[m] == RateLaw.FREQUENCY)
+            ]
+        )
+    return graph
+
+
+@pytest.mark.parametrize("name", ["school", "hyosan-school", "season1", "season2", "munz-cure"])
+def test_dependencies_of_the_runs_models_are_the_definitions(name: str) -> None:
+    """The graph of each built-in scenario's runs (its tagged model where it has
+    characters: season 2's 453 reactions), in order, as the definition makes it."""
+    import hyosan
+    from hyosan.ensemble.cast import Cast
+
+    cm = compile_model(Cast.of(hyosan.load_scenario(name)).model)
+    got = [cm.dep_idx[cm.dep_ptr[j] : cm.dep_ptr[j + 1]].tolist() for j in range(cm.n_reactions)]
+    assert got == _dependencies_pair_by_pair(cm)
+    assert cm.dep_ptr.dtype == cm.dep_idx.dtype == np.int64
+
+
 def test_frequency_reactions_depend_on_changes_of_n() -> None:
     """A reaction that changes N (killing) makes every frequency-dependent reaction stale."""
     cm = compile_model(builtin_model("aouad"))
