@@ -5,8 +5,8 @@ Run: ``python benchmarks/scaling.py [--school-runs 100000] [--sweep-runs 40]
 ``benchmarks/scaling.json`` and ``benchmarks/scaling.md`` (the options given
 are recorded in both) and prints the tables. ``--quick`` (school 20,000 runs,
 the 8-point sweep below at 4 runs a point, no usa) is a smoke test of a few
-minutes. ``--school-only N`` measures only the school's throughput, with N
-pairs of legs.
+minutes. ``--school-only N`` (``--sweep-only N``) measures only the school's
+(the season2 sweep's) throughput, with N pairs of legs.
 
 1. Start-up: seconds from nothing to a ``local_cluster(1)`` and a
    ``local_cluster(2)`` (``hyosan.ensemble.cluster``) whose workers are all up,
@@ -90,7 +90,14 @@ def _args() -> argparse.Namespace:
         type=int,
         metavar="N",
         default=0,
-        help="only the school's throughput, N times side by side; prints, writes nothing",
+        help="only the school's throughput, N pairs of legs; prints, writes nothing",
+    )
+    parser.add_argument(
+        "--sweep-only",
+        type=int,
+        metavar="N",
+        default=0,
+        help="only the season2 sweep's throughput, N pairs of legs; prints, writes nothing",
     )
     args = parser.parse_args()
     args.school_runs = args.school_runs or (20_000 if args.quick else 100_000)
@@ -417,23 +424,25 @@ def _detail(data: dict[str, Any]) -> list[str]:
     return lines
 
 
-def school_only(args: argparse.Namespace) -> None:
-    """The school's runs per second on each path, ``args.school_only`` times (nothing written)."""
+def only(args: argparse.Namespace, which: int, pairs: int) -> None:
+    """One case's runs per second on each path (``cases(args)[which]``), ``pairs`` pairs of
+    1- and 2-worker legs; prints, writes nothing."""
     from _machine import fresh_memory_ms_per_mb
 
     print(f"  new memory: {fresh_memory_ms_per_mb():.2f} ms a MB", flush=True)
-    case = cases(args)[0]
+    case = cases(args)[which]
     with contextlib.ExitStack() as one, contextlib.ExitStack() as two:
         _, clients = start_clusters({1: one, 2: two})
-        row = throughput(case, clients, args.school_only)
+        row = throughput(case, clients, pairs)
         ratios = ", ".join(f"{v:.2f}" for v in row["speedups"])
         print(f"  2 workers / 1 worker: median {row['speedup_2_over_1']:.2f} ({ratios})")
 
 
 def main() -> None:
     args = _args()
-    if args.school_only:
-        school_only(args)
+    if args.school_only or args.sweep_only:
+        which, pairs = (0, args.school_only) if args.school_only else (1, args.sweep_only)
+        only(args, which, pairs)
         return
     os.environ.setdefault("GIT_OPTIONAL_LOCKS", "0")  # the commit is read, the index left alone
     data: dict[str, Any] = {"options": vars(args), "load_average": {"start": os.getloadavg()}}
