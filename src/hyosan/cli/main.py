@@ -82,6 +82,12 @@ def main(argv: list[str] | None = None, *, leaving: bool = False) -> int:
     except typer.Abort:
         print("hyosan: aborted", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as stop:
+        # before click's own handling: a signal while typer builds the command from its
+        # functions (a slow start, a cold cache), where no command can report it
+        signum = getattr(stop, "signum", signal.SIGINT)
+        print(f"hyosan: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
     except SystemExit as stop:
         code = stop.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -110,3 +110,23 @@ def test_a_signal_lost_in_a_callback_is_delivered_again() -> None:
             pass
     assert ref() is None
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_signal_while_the_command_is_being_built_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while typer builds the command from its functions (before click, which
+    turns an interruption into its own abort, is running): status 130 and one line,
+    not a traceback with status 1 (the signal fuzz test met it on a cold cache)."""
+    import typer.main
+
+    from hyosan.cli.main import main
+
+    def interrupted_while_building(*_args: object, **_kwargs: object) -> None:
+        signal.raise_signal(signal.SIGINT)  # hyosan's handler raises here
+
+    monkeypatch.setattr(typer.main, "get_command", interrupted_while_building)
+    before = signal.getsignal(signal.SIGINT)
+    assert main(["run", "sir"]) == 130
+    assert capsys.readouterr().err == "hyosan: interrupted (SIGINT)\n"
+    assert signal.getsignal(signal.SIGINT) is before
